@@ -1,0 +1,72 @@
+"""Baselines: record today's findings, then report only new ones.
+
+A finding is keyed by file, code, JSON pointer and its anchor (the normalised script line
+or value), never by line number, so a baseline survives edits above the finding. Keys are
+counted: two identical findings in the baseline hide at most two.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from aiblint import __version__
+from aiblint.diagnostics import Diagnostic
+from aiblint.lint import FileResult
+
+
+class BaselineError(Exception):
+    pass
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def key(diagnostic: Diagnostic) -> tuple[str, str, str, str]:
+    file = Path(diagnostic.file).as_posix()
+    return (file, diagnostic.code, diagnostic.pointer, normalise(diagnostic.anchor))
+
+
+def write(path: Path, results: list[FileResult]) -> None:
+    entries = [
+        {"file": k[0], "code": k[1], "pointer": k[2], "anchor": k[3]}
+        for k in sorted(key(d) for r in results for d in r.diagnostics)
+    ]
+    data = {"aiblint_baseline": 1, "version": __version__, "findings": entries}
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"--write-baseline: {path}: {exc.strerror or exc}") from None
+
+
+def load(path: Path) -> Counter[tuple[str, str, str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"--baseline: {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise BaselineError(f"--baseline: {path}: not a baseline file ({exc})") from None
+    if not isinstance(data, dict) or data.get("aiblint_baseline") != 1 or not isinstance(data.get("findings"), list):
+        raise BaselineError(f"--baseline: {path}: not an aiblint baseline file")
+    known: Counter[tuple[str, str, str, str]] = Counter()
+    for entry in data["findings"]:
+        if isinstance(entry, dict):
+            known[(str(entry.get("file")), str(entry.get("code")), str(entry.get("pointer")), str(entry.get("anchor")))] += 1
+    return known
+
+
+def filter_known(path: Path, results: list[FileResult]) -> list[FileResult]:
+    known = load(path)
+    filtered = []
+    for result in results:
+        kept = []
+        for diagnostic in result.diagnostics:
+            k = key(diagnostic)
+            if known[k] > 0:
+                known[k] -= 1
+            else:
+                kept.append(diagnostic)
+        filtered.append(FileResult(result.path, kept, result.lines, result.templates, result.other_files))
+    return filtered

@@ -1,0 +1,45 @@
+"""The rule pages in ``rules/`` (one Markdown file per code) behind ``aiblint rule CODE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REQUIRED_SECTIONS = ("## What it detects", "## Why", "## Bad", "## Good", "## Suppress")
+
+
+def pages_dir() -> Path:
+    """Installed wheels carry the pages inside the package; a checkout has them at the top."""
+    packaged = Path(__file__).parent / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def page_path(code: str) -> Path:
+    return pages_dir() / f"{code}.md"
+
+
+def page(code: str) -> str | None:
+    path = page_path(code)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def page_codes() -> list[str]:
+    folder = pages_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("AIB*.md"))
+
+
+def section(text: str, heading: str) -> str:
+    """The body under ``## heading`` up to the next ``## ``."""
+    marker = f"## {heading}"
+    start = text.find(marker)
+    if start < 0:
+        return ""
+    start = text.find("\n", start) + 1
+    end = text.find("\n## ", start)
+    return text[start : end if end >= 0 else len(text)].strip()

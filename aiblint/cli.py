@@ -1,0 +1,298 @@
+"""Command line: options, config merge, exit codes. The only module that prints.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 aiblint could
+not do its job (bad option, unreadable path, invalid config, internal error), with one
+line on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from aiblint import __version__
+
+SUBCOMMANDS = ("rules", "rule", "diagnose", "lsp")
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser(prog: str) -> Any:
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:  # one line, exit 2
+            raise UsageError(message)
+
+    parser = Parser(prog=prog, description="Static checks for Azure VM Image Builder templates.", add_help=True)
+    parser.add_argument("--version", action="version", version=f"aiblint {__version__}")
+    return parser
+
+
+def _lint_parser() -> Any:
+    from aiblint.report import FORMATS
+
+    parser = _parser("aiblint")
+    parser.add_argument("paths", nargs="*", help="files or folders to lint; '-' reads stdin")
+    parser.add_argument("--format", choices=FORMATS, default=None)
+    parser.add_argument("--select", help="comma-separated codes or prefixes to run (replaces the default set)")
+    parser.add_argument("--extend-select", help="comma-separated codes or prefixes to add to the set")
+    parser.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
+    parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    parser.add_argument("--config", type=Path, help="use this config file instead of searching for one")
+    parser.add_argument("--check-urls", action="store_true", default=None, help="HEAD-request script and file URLs (network)")
+    parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
+    parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
+    parser.add_argument("--stdin-filename", help="the name to show for '-'")
+    parser.add_argument("--quiet", action="store_true", help="findings only, no summary")
+    parser.add_argument("--no-color", action="store_true")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    parser.add_argument("--baseline", type=Path, help="hide the findings recorded in this baseline")
+    parser.add_argument("--write-baseline", type=Path, help="record the current findings as a baseline")
+    parser.add_argument("--shellcheck", action="store_true", default=None, help="also run ShellCheck on Shell scripts")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args[:1] == ["--version"]:
+            print(f"aiblint {__version__}")
+            return 0
+        if args and args[0] in SUBCOMMANDS:
+            return _subcommand(args[0], args[1:])
+        return _lint(args)
+    except UsageError as exc:
+        _err(f"aiblint: error: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _err("aiblint: interrupted")
+        return 2
+    except BrokenPipeError:
+        return 0
+    except SystemExit as exc:  # argparse --help / --version
+        return int(exc.code or 0)
+    except Exception as exc:  # never a traceback
+        from aiblint.lint import InternalError
+
+        if isinstance(exc, InternalError):
+            _err(f"aiblint: internal error: {exc}. Please report it with the file that caused it.")
+        else:
+            _err(f"aiblint: internal error: {type(exc).__name__}: {exc}. Please report it with the file that caused it.")
+        return 2
+
+
+def _err(line: str) -> None:
+    print(line.replace("\n", " "), file=sys.stderr)
+
+
+# -- lint -----------------------------------------------------------------------------
+
+
+def _codes(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    return tuple(code.strip().upper() if code.strip().upper() != "ALL" else "ALL" for code in text.split(",") if code.strip())
+
+
+def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
+    from aiblint.registry import load_all
+
+    known = load_all()
+    for code in codes or ():
+        if code == "ALL" or (code.startswith("SC") and (code == "SC" or code[2:].isdigit())):
+            continue
+        if not code.startswith("AIB") or not any(k.startswith(code) for k in known):
+            raise UsageError(f"{option}: unknown rule code or prefix {code!r}")
+
+
+def _lint(args: list[str]) -> int:
+    options = _lint_parser().parse_args(args)
+    from aiblint.config import ConfigCache, ConfigError
+    from aiblint.diagnostics import Severity
+    from aiblint.lint import InternalError, LintOptions, lint_bytes
+
+    select, extend, ignore = _codes(options.select), _codes(options.extend_select), _codes(options.ignore)
+    for codes, name in ((select, "--select"), (extend, "--extend-select"), (ignore, "--ignore")):
+        _validate_codes(codes, name)
+    if options.config is not None and not options.config.is_file():
+        raise UsageError(f"--config: {options.config}: no such file")
+    if options.profile is not None:
+        from aiblint.config import PROFILES
+
+        if options.profile not in PROFILES:
+            raise UsageError(f"--profile: unknown profile {options.profile!r} (known: {', '.join(PROFILES)})")
+    paths = options.paths or ["."]
+    if "-" in paths and len(paths) > 1:
+        raise UsageError("'-' (stdin) cannot be combined with other paths")
+    configs = ConfigCache(options.config)
+
+    def config_for(path: Path | None) -> Any:
+        config = configs.for_path(path)
+        overrides: dict[str, Any] = {
+            "select": select,
+            "ignore": (config.ignore + ignore) if ignore else None,
+            "extend_select": (config.extend_select + extend) if extend else None,
+            "fail_on": Severity.parse(options.fail_on) if options.fail_on else None,
+            "profile": options.profile,
+            "check_urls": options.check_urls,
+            "shellcheck": options.shellcheck,
+        }
+        return config.merged(**overrides)
+
+    results = []
+    internal_errors: list[str] = []
+    fail_on = None
+    try:
+        for display, path, explicit in _targets(paths, options.stdin_filename):
+            config = config_for(path)
+            fail_on = config.fail_on if fail_on is None else fail_on
+            lint_options = LintOptions(ignore_non_templates=options.ignore_non_templates, explicit=explicit)
+            data = _read(display, path)
+            try:
+                results.append(lint_bytes(data, display, config, path, lint_options))
+            except InternalError as exc:
+                internal_errors.append(str(exc))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if options.baseline is not None or options.write_baseline is not None:
+        from aiblint import baseline
+
+        if options.write_baseline is not None:
+            baseline.write(options.write_baseline, results)
+        if options.baseline is not None:
+            try:
+                results = baseline.filter_known(options.baseline, results)
+            except baseline.BaselineError as exc:
+                raise UsageError(str(exc)) from None
+
+    fmt = options.format or "text"
+    from aiblint.report import renderer
+
+    stream_is_tty = options.output is None and sys.stdout.isatty()
+    color = stream_is_tty and not options.no_color and "NO_COLOR" not in os.environ
+    text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
+    if options.output is not None:
+        try:
+            options.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output: {options.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for line in internal_errors:
+        _err(f"aiblint: internal error: {line}. Please report it with the file that caused it.")
+    if internal_errors:
+        return 2
+    if options.exit_zero:
+        return 0
+    threshold = fail_on if fail_on is not None else Severity.WARNING
+    failed = any(d.severity >= threshold for r in results for d in r.diagnostics)
+    return 1 if failed else 0
+
+
+def _read(display: str, path: Path | None) -> bytes:
+    from aiblint.lint import MAX_FILE_BYTES
+
+    if path is None:
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UsageError(f"{display}: file too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise UsageError(f"{display}: is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"{display}: {exc.strerror or exc}") from None
+
+
+def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Path | None, bool]]:
+    """(name to show, path or None for stdin, named explicitly) for each file to lint."""
+    for given in paths:
+        if given == "-":
+            yield (stdin_name or "<stdin>", Path(stdin_name) if stdin_name else None, True)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for found in sorted(_walk(path)):
+                yield (str(found), found, False)
+        elif path.exists():
+            yield (given, path, True)
+        else:
+            raise UsageError(f"{given}: no such file or directory")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in files:
+            if name.endswith((".json", ".jsonc")):
+                yield Path(root) / name
+
+
+# -- other commands -------------------------------------------------------------------
+
+
+def _subcommand(name: str, args: list[str]) -> int:
+    if name == "rules":
+        return _rules(args)
+    if name == "rule":
+        return _rule(args)
+    if name == "diagnose":
+        from aiblint.diagnose.cli import run as diagnose
+
+        return diagnose(args, _parser("aiblint diagnose"), UsageError)
+    from aiblint.lsp import run_server
+
+    parser = _parser("aiblint lsp")
+    parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    parser.parse_args(args)
+    return run_server()
+
+
+def _rules(args: list[str]) -> int:
+    parser = _parser("aiblint rules")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    options = parser.parse_args(args)
+    from aiblint.registry import load_all
+
+    rules = sorted(load_all().values(), key=lambda r: r.code)
+    if options.format == "json":
+        import json
+
+        rows = [{"code": r.code, "severity": r.severity.label, "title": r.title, "family": r.family, "default": r.default_enabled} for r in rules]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for info in rules:
+        note = "" if info.default_enabled else "  (opt-in)"
+        print(f"{info.code}  {info.severity.label:<7}  {info.title}{note}")
+    return 0
+
+
+def _rule(args: list[str]) -> int:
+    parser = _parser("aiblint rule")
+    parser.add_argument("code")
+    options = parser.parse_args(args)
+    from aiblint.catalog import page
+    from aiblint.registry import load_all
+
+    code = options.code.upper()
+    rules = load_all()
+    if code not in rules:
+        raise UsageError(f"unknown rule {options.code!r} (see `aiblint rules`)")
+    info = rules[code]
+    text = page(code)
+    if text is None:
+        raise UsageError(f"{code}: its documentation page is missing from this installation")
+    default = "on by default" if info.default_enabled else "opt-in (add it to `select` or `extend-select`)"
+    print(f"{code} · {info.severity.label} · {info.family} · {default}\n")
+    print(text.rstrip())
+    return 0

@@ -1,0 +1,67 @@
+"""The one finding type every stage shares, and its severities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range of character offsets in one file's text (BOM excluded)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: positions are offsets; the pipeline turns them into lines."""
+
+    code: str
+    message: str
+    span: Span
+    pointer: str
+    severity: Severity | None = None  # None: the rule's default
+    # The script line (normalised) or value the finding is about: keys baselines and
+    # SARIF fingerprints so they survive edits elsewhere in the file.
+    anchor: str = ""
+    # Another file the finding belongs to (a local script mapped from a scriptUri).
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    pointer: str
+    start: int = 0
+    end: int = 0
+    anchor: str = ""
+    help: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)

@@ -1,0 +1,202 @@
+"""The pipeline for one file: bytes -> tree -> templates -> rules -> filtered diagnostics.
+
+Data flows one way. Rules hand back Findings (offsets); this module turns them into
+Diagnostics (lines and columns), applies the config (selection, severities) and never
+prints: the CLI does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiblint.config import Config
+from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.jsontree import AnyNode, Document, JsonSyntaxError, LineIndex, decode_bytes, parse
+from aiblint.registry import RULES, RuleInfo, checks, declare, load_all
+
+declare("AIB001", "error", "not valid JSON / JSON with comments")
+declare("AIB002", "warning", "no image template in a file named explicitly")
+declare("AIB090", "info", "suppression comment that silenced nothing")
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
+
+
+class InternalError(Exception):
+    """A rule crashed: the CLI reports it as a bug (exit 2), other files still run."""
+
+
+@dataclass
+class FileResult:
+    path: str  # as shown to the user
+    diagnostics: list[Diagnostic]
+    lines: LineIndex | None = None  # for the caret display
+    templates: int = 0
+    other_files: dict[str, LineIndex] = field(default_factory=dict)
+
+
+@dataclass
+class LintOptions:
+    ignore_non_templates: bool = False
+    explicit: bool = True  # the file was named on the command line
+
+
+class FileContext:
+    """What file-scope rules see, and where every rule reports."""
+
+    def __init__(self, display: str, document: Document, config: Config, path: Path | None) -> None:
+        self.display = display
+        self.document = document
+        self.config = config
+        self.path = path
+        self.findings: list[Finding] = []
+        self.other_files: dict[str, LineIndex] = {}
+        self.is_bare = False
+
+    def report(
+        self,
+        code: str,
+        where: AnyNode | Span,
+        message: str,
+        *,
+        pointer: str | None = None,
+        severity: Severity | None = None,
+        anchor: str = "",
+    ) -> None:
+        span = where if isinstance(where, Span) else Span(where.start, where.end)
+        if pointer is None:
+            pointer = where.pointer if not isinstance(where, Span) else ""
+        self.findings.append(Finding(code, message, span, pointer, severity, anchor))
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def enabled(self, code: str) -> bool:
+        info = RULES.get(code)
+        return info is not None and self.config.is_enabled(code, info.default_enabled, self.display)
+
+
+def lint_bytes(data: bytes, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
+    try:
+        text = decode_bytes(data)
+    except UnicodeDecodeError as exc:
+        prefix = data[: exc.start].decode("utf-8", errors="replace")
+        lines = LineIndex(prefix.lstrip("\ufeff") + " ")
+        line, column = lines.position(len(prefix.lstrip("\ufeff")))
+        message = f"the file is not UTF-8 (or UTF-16 with a byte order mark): invalid byte 0x{data[exc.start]:02X}"
+        return FileResult(display, [_diagnostic_at("AIB001", message, display, line, column, config)], None)
+    return lint_text(text, display, config, path, options)
+
+
+def _diagnostic_at(code: str, message: str, display: str, line: int, column: int, config: Config, start: int = 0) -> Diagnostic:
+    info = RULES[code]
+    return Diagnostic(
+        code,
+        config.severity_of(code, info.severity),
+        message,
+        display,
+        line,
+        column,
+        line,
+        column + 1,
+        "",
+        start,
+        start + 1,
+        help=_help(code),
+    )
+
+
+def _help(code: str) -> str:
+    info = RULES.get(code)
+    title = info.title if info else code
+    return f"{title}: see `aiblint rule {code}`"
+
+
+def lint_text(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
+    load_all()
+    try:
+        document = parse(text)
+    except JsonSyntaxError as exc:
+        lines = LineIndex(text[1:] if text.startswith("\ufeff") else text)
+        line, column = lines.position(exc.offset)
+        diagnostic = _diagnostic_at("AIB001", exc.message, display, line, column, config, exc.offset)
+        kept = [diagnostic] if config.is_enabled("AIB001", True, display) else []
+        return FileResult(display, kept, lines)
+
+    from aiblint.locate import locate
+
+    located = locate(document)
+    context = FileContext(display, document, config, path)
+    result = FileResult(display, [], document.lines, len(located))
+    if not located:
+        if options.explicit and not options.ignore_non_templates:
+            context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
+        elif options.ignore_non_templates:
+            return result  # other JSON files pass silently, trailing commas and all
+    context.is_bare = bool(located) and located[0].kind == "bare"
+    _run(checks("file"), context, context)
+    if located:
+        from aiblint.template import TemplateContext
+
+        for item in located:
+            template_context = TemplateContext(context, item)
+            _run(checks("template"), template_context, context)
+            template_context.run_scripts()
+    result.diagnostics = _to_diagnostics(context)
+    result.other_files = context.other_files
+    return result
+
+
+def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
+    for info in rules:
+        if not context.enabled(info.code):
+            continue
+        check: Callable[[Any], None] = info.check  # type: ignore[assignment]
+        try:
+            check(argument)
+        except RecursionError:
+            continue  # pathological nesting: the rule gives up on this file
+        except Exception as exc:  # a bug in a rule must not hide other files' findings
+            raise InternalError(f"rule {info.code} failed on {context.display}: {type(exc).__name__}: {exc}") from exc
+
+
+def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
+    config = context.config
+    seen: set[tuple[str, int, int, str]] = set()
+    diagnostics: list[Diagnostic] = []
+    for finding in context.findings:
+        info = RULES.get(finding.code)
+        if info is None or not config.is_enabled(finding.code, info.default_enabled, context.display):
+            continue
+        file = finding.file or context.display
+        lines = context.other_files.get(finding.file) if finding.file else context.document.lines
+        if lines is None:
+            continue
+        key = (finding.code, finding.span.start, finding.span.end, file)
+        if key in seen:
+            continue  # one root cause reached by two paths is reported once
+        seen.add(key)
+        line, column = lines.position(finding.span.start)
+        end_line, end_column = lines.position(max(finding.span.end, finding.span.start))
+        severity = config.severity_of(finding.code, finding.severity or info.severity)
+        diagnostics.append(
+            Diagnostic(
+                finding.code,
+                severity,
+                finding.message,
+                file,
+                line,
+                column,
+                end_line,
+                end_column,
+                finding.pointer,
+                finding.span.start,
+                finding.span.end,
+                finding.anchor,
+                _help(finding.code),
+            )
+        )
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics

@@ -1,0 +1,48 @@
+"""The default format: ``file:line:col: severity CODE message``, a caret on terminals."""
+
+from __future__ import annotations
+
+from aiblint.diagnostics import Severity
+from aiblint.lint import FileResult
+from aiblint.report import summary_counts
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render(results: list[FileResult], *, color: bool = False, source: bool = False, quiet: bool = False, **_: object) -> str:
+    out: list[str] = []
+    for result in results:
+        for d in result.diagnostics:
+            label = d.severity.label
+            if color:
+                label = f"{_COLORS[d.severity]}{label}{_RESET}"
+                where = f"{_BOLD}{d.file}:{d.line}:{d.column}:{_RESET}"
+            else:
+                where = f"{d.file}:{d.line}:{d.column}:"
+            out.append(f"{where} {label} {d.code} {d.message}")
+            lines = result.lines if d.file == result.path else result.other_files.get(d.file)
+            if source and lines is not None and d.line <= len(lines.starts):
+                out.extend(_excerpt(lines.line_text(d.line), d.column, d.end_column if d.end_line == d.line else None, color))
+    if quiet:
+        return "\n".join(out) + ("\n" if out else "")
+    counts = summary_counts(results)
+    parts = [_plural(counts["errors"], "error"), _plural(counts["warnings"], "warning")]
+    if counts["infos"]:
+        parts.append(_plural(counts["infos"], "info"))
+    out.append(f"{', '.join(parts)} in {_plural(counts['files'], 'file')}")
+    return "\n".join(out) + "\n"
+
+
+def _excerpt(line: str, column: int, end_column: int | None, color: bool) -> list[str]:
+    shown = line.expandtabs(1)[:400]
+    width = 1 if end_column is None else max(1, end_column - column)
+    width = min(width, max(1, len(shown) - column + 1))
+    caret = " " * (column - 1) + "^" * width
+    if color:
+        return [f"  {_DIM}|{_RESET} {shown}", f"  {_DIM}|{_RESET} {_BOLD}{caret}{_RESET}"]
+    return [f"  | {shown}", f"  | {caret}"]

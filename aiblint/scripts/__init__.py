@@ -1,0 +1,1 @@
+"""Script analysis: Shell (tree-sitter-bash) and PowerShell (tree-sitter-pwsh) command models."""

@@ -1,0 +1,62 @@
+"""What template-scope rules are handed: the typed template plus a way to report."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from aiblint.arm import Resolver
+from aiblint.diagnostics import Finding, Severity, Span
+from aiblint.jsontree import AnyNode
+from aiblint.lint import FileContext
+from aiblint.locate import Located
+from aiblint.model import Template
+
+
+class TemplateContext:
+    def __init__(self, file: FileContext, located: Located) -> None:
+        self.file = file
+        self.located = located
+        self.resolver = Resolver(located.deployment)
+        self.template = Template(located, self.resolver)
+
+    @property
+    def config(self):  # type: ignore[no-untyped-def]
+        return self.file.config
+
+    @property
+    def document(self):  # type: ignore[no-untyped-def]
+        return self.file.document
+
+    @property
+    def is_arm(self) -> bool:
+        return self.located.kind == "arm"
+
+    def report(
+        self,
+        code: str,
+        where: AnyNode | Span,
+        message: str,
+        *,
+        pointer: str | None = None,
+        severity: Severity | None = None,
+        anchor: str = "",
+    ) -> None:
+        self.file.report(code, where, message, pointer=pointer, severity=severity, anchor=anchor)
+
+    def add(self, finding: Finding) -> None:
+        self.file.add(finding)
+
+    def enabled(self, code: str) -> bool:
+        return self.file.enabled(code)
+
+    @cached_property
+    def scripts(self) -> list:  # type: ignore[type-arg]
+        """The Shell and PowerShell scripts of this template, parsed once for every rule."""
+        from aiblint.scripts.collect import collect_scripts
+
+        return collect_scripts(self)
+
+    def run_scripts(self) -> None:
+        from aiblint.scripts.collect import analyse_scripts
+
+        analyse_scripts(self)
