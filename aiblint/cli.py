@@ -151,11 +151,11 @@ def _lint(args: list[str]) -> int:
     internal_errors: list[str] = []
     fail_on = None
     try:
-        for display, path, explicit in _targets(paths, options.stdin_filename):
+        for display, path, explicit, from_stdin in _targets(paths, options.stdin_filename):
             config = config_for(path)
             fail_on = config.fail_on if fail_on is None else fail_on
             lint_options = LintOptions(ignore_non_templates=options.ignore_non_templates, explicit=explicit)
-            data = _read(display, path)
+            data = _read(display, None if from_stdin else path)
             try:
                 results.append(lint_bytes(data, display, config, path, lint_options))
             except InternalError as exc:
@@ -214,18 +214,18 @@ def _read(display: str, path: Path | None) -> bytes:
         raise UsageError(f"{display}: {exc.strerror or exc}") from None
 
 
-def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Path | None, bool]]:
-    """(name to show, path or None for stdin, named explicitly) for each file to lint."""
+def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Path | None, bool, bool]]:
+    """(name to show, path for config lookup, named explicitly, read stdin) per file."""
     for given in paths:
         if given == "-":
-            yield (stdin_name or "<stdin>", Path(stdin_name) if stdin_name else None, True)
+            yield (stdin_name or "<stdin>", Path(stdin_name) if stdin_name else None, True, True)
             continue
         path = Path(given)
         if path.is_dir():
             for found in sorted(_walk(path)):
-                yield (str(found), found, False)
+                yield (str(found), found, False, False)
         elif path.exists():
-            yield (given, path, True)
+            yield (given, path, True, False)
         else:
             raise UsageError(f"{given}: no such file or directory")
 

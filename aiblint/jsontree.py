@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
-MAX_DEPTH = 512  # deeper documents are refused (AIB001) instead of exhausting the stack
+MAX_DEPTH = 200  # deeper documents are refused (AIB001) instead of exhausting the stack
 
 _WS = re.compile(r"[ \t\r\n]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
@@ -317,8 +317,8 @@ class _Parser:
                 i += 2
                 continue
             if escape != "u":
-                shown = repr("\\" + escape) if escape else "end of file"
-                raise self.error(f"invalid escape {shown}: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX", i)
+                shown = f"'\\{escape}'" if escape else "at the end of the file"
+                raise self.error(f"invalid escape {shown}: write a backslash as \\\\ (valid escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", i)
             code = self._hex4(i)
             i += 6
             if 0xD800 <= code < 0xDC00 and text.startswith("\\u", i):

@@ -1,0 +1,23 @@
+"""Every registered rule has a page in rules/ with the required sections, and vice versa."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiblint.catalog import REQUIRED_SECTIONS, page, page_codes
+from aiblint.registry import load_all
+
+RULES = sorted(load_all())
+
+
+@pytest.mark.parametrize("code", RULES)
+def test_rule_has_a_complete_page(code):
+    text = page(code)
+    assert text is not None, f"rules/{code}.md is missing"
+    assert text.startswith(f"# {code}: "), "the page starts with '# CODE: title'"
+    for heading in REQUIRED_SECTIONS:
+        assert heading in text, f"rules/{code}.md lacks a '{heading}' section"
+
+
+def test_every_page_belongs_to_a_rule():
+    assert set(page_codes()) - set(RULES) == set()
