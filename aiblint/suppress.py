@@ -8,6 +8,7 @@ silence and reports the comments that silenced nothing (AIB090).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiblint.diagnostics import Finding
@@ -21,6 +22,7 @@ class ScriptComment:
     line: int  # 0-based line of the script it stands on
     own_line: bool  # nothing but white space before it on its line
     finding_span: object  # the Span to report AIB090 at
+    pointer: str = ""  # the JSON pointer of the line holding it
 
 
 @dataclass
@@ -47,6 +49,7 @@ def apply_suppressions(
     findings: list[tuple[int, Finding]],
     comments: list[ScriptComment],
     pointer: str,
+    enabled: Callable[[str], bool] = lambda code: True,
 ) -> tuple[list[Finding], list[Finding]]:
     """Split ``(script line, finding)`` pairs into kept findings and AIB090 findings.
 
@@ -69,15 +72,15 @@ def apply_suppressions(
             kept.append(finding)
     unused = []
     for directive in directives:
-        if directive.used:
-            continue
+        if directive.used or not any(enabled(code) for code in directive.codes if code.startswith("AIB")):
+            continue  # a directive for rules not running here silences nothing by design
         codes = ", ".join(directive.codes)
         unused.append(
             Finding(
                 "AIB090",
                 f"suppression of {codes} silenced nothing: remove the comment",
                 directive.comment.finding_span,  # type: ignore[arg-type]
-                pointer,
+                directive.comment.pointer or pointer,
                 anchor=directive.comment.text,
             )
         )

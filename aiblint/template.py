@@ -50,6 +50,13 @@ class TemplateContext:
         return self.file.enabled(code)
 
     @cached_property
+    def source_info(self):  # type: ignore[no-untyped-def]
+        """OS, family and generation of the build VM, inferred from the source."""
+        from aiblint.osinfo import infer
+
+        return infer(self.template)
+
+    @cached_property
     def scripts(self) -> list:  # type: ignore[type-arg]
         """The Shell and PowerShell scripts of this template, parsed once for every rule."""
         from aiblint.scripts.collect import collect_scripts

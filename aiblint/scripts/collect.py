@@ -1,11 +1,175 @@
+"""Find every script of a template, parse it once, run the script rules, map findings back.
+
+Scripts come from Shell/PowerShell customizers and in-VM validators (``inline``), and
+from local files that a ``scriptUri`` maps to through the ``script-roots`` config. Each
+is parsed once; every rule of its language reads the same model. Findings are turned
+into file spans here, and suppression comments are applied here, once for both
+languages.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiblint.arm import is_expression
+from aiblint.diagnostics import Finding, Severity
+from aiblint.jsontree import StringNode
+from aiblint.model import Step
+from aiblint.registry import checks
+from aiblint.scripts.spans import ScriptSource
+from aiblint.suppress import ScriptComment, apply_suppressions
+
+if TYPE_CHECKING:
+    from aiblint.template import TemplateContext
+
+LANGUAGES = {"shell": "shell", "powershell": "powershell"}
 
 
-def collect_scripts(ctx: Any) -> list[Any]:
-    return []
+@dataclass
+class Script:
+    language: str  # "shell" | "powershell"
+    source: ScriptSource
+    step: Step | None
+    origin: str  # "inline" | "file"
+    findings: list[tuple[int, Finding]] = field(default_factory=list)
+
+    @cached_property
+    def model(self) -> Any:
+        if self.language == "shell":
+            from aiblint.scripts.shell import analyse
+
+            return analyse(self.source.text)
+        from aiblint.scripts.powershell import analyse as analyse_ps
+
+        return analyse_ps(self.source.text)
 
 
-def analyse_scripts(ctx: Any) -> None:
+class ScriptContext:
+    """What a script rule is handed: the model, the template around it, and report()."""
+
+    def __init__(self, template: TemplateContext, script: Script) -> None:
+        self.template = template
+        self.script = script
+        self.source = script.source
+        self.model = script.model
+
+    @property
+    def step(self) -> Step | None:
+        return self.script.step
+
+    @property
+    def is_inline(self) -> bool:
+        return self.script.origin == "inline"
+
+    def enabled(self, code: str) -> bool:
+        return self.template.enabled(code)
+
+    def report(self, code: str, start: int, end: int, message: str, severity: Severity | None = None) -> None:
+        source = self.source
+        line = source.line_of(start)
+        span = source.file_span(start, end)
+        anchor = f"{line_anchor(source.line_text(line))}"
+        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, source.file)
+        self.script.findings.append((line, finding))
+
+
+def line_anchor(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _inline_source(step: Step, arm: bool) -> ScriptSource | None:
+    array = step.inline
+    if array is None or not array.items:
+        return None
+    nodes: list[StringNode] = []
+    for item in array.items:
+        if not isinstance(item, StringNode):
+            return None  # a wrong type: the schema rules report it
+        nodes.append(item)
+    if arm:
+        # A line that is an expression has a value only ARM knows: analyse it as empty.
+        nodes = [StringNode(n.start, n.end, n.pointer, text="", _raw="") if is_expression(n.text) else n for n in nodes]
+    return ScriptSource.inline(nodes, array.pointer, arm)
+
+
+def _mapped_file(template: TemplateContext, step: Step) -> tuple[Path, str] | None:
+    roots = template.config.script_roots
+    uri = step.text("scriptUri")
+    if not roots or not uri:
+        return None
+    for prefix, folder in sorted(roots, key=lambda r: -len(r[0])):
+        if uri.startswith(prefix):
+            relative = uri[len(prefix) :].split("?", 1)[0]
+            path = (Path(folder) / relative).resolve()
+            if path.is_file():
+                return path, relative
     return None
+
+
+def collect_scripts(template: TemplateContext) -> list[Script]:
+    scripts: list[Script] = []
+    arm = template.is_arm
+    for step in template.template.steps:
+        language = LANGUAGES.get(step.kind)
+        if language is None:
+            continue
+        source = _inline_source(step, arm)
+        if source is not None:
+            scripts.append(Script(language, source, step, "inline"))
+            continue
+        mapped = _mapped_file(template, step)
+        if mapped is None:
+            continue
+        path, _ = mapped
+        try:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            continue
+        display = _display_path(path)
+        uri_node = step.field("scriptUri")
+        pointer = uri_node.pointer if uri_node is not None else step.pointer
+        file_source = ScriptSource.from_file(text, display, pointer)
+        template.file.other_files[display] = file_source.file_lines  # type: ignore[assignment]
+        scripts.append(Script(language, file_source, step, "file"))
+    return scripts
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def analyse_scripts(template: TemplateContext) -> None:
+    for script in template.scripts:
+        rules = checks(script.language)
+        if not rules:
+            continue
+        context = ScriptContext(template, script)
+        for info in rules:
+            if template.enabled(info.code):
+                info.check(context)
+        _flush(template, script)
+
+
+def _flush(template: TemplateContext, script: Script) -> None:
+    comments = [
+        ScriptComment(
+            c.text,
+            script.source.line_of(c.start),
+            c.own_line,
+            script.source.file_span(c.start, c.end),
+            script.source.line_pointer(script.source.line_of(c.start)),
+        )
+        for c in script.model.comments
+    ]
+    enabled = [(line, f) for line, f in script.findings if template.enabled(f.code)]
+    kept, unused = apply_suppressions(enabled, comments, script.source.pointer, template.enabled)
+    for finding in kept:
+        template.add(finding)
+    for finding in unused:
+        template.add(Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file))

@@ -1,0 +1,864 @@
+"""The Shell command model: every command a script runs, as the rules need to see it.
+
+The script is parsed with tree-sitter-bash and walked in textual order. For each simple
+command we record the *effective* command after looking through wrappers (``sudo`` and
+its options, ``env``, ``VAR=value`` prefixes, ``nohup``, ``timeout``, ``xargs``, ...) and
+into strings run by ``sh -c`` / ``bash -c`` (re-parsed, offsets kept). Exported variables
+are tracked so a rule can ask whether ``DEBIAN_FRONTEND`` reaches a command (``sudo``
+drops them unless ``-E`` or ``sudo VAR=value``). Words inside quotes are never commands.
+All offsets are character offsets in the script text handed in.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+# -- words and commands ---------------------------------------------------------------
+
+
+@dataclass
+class Word:
+    raw: str  # as written
+    start: int
+    end: int
+    value: str | None  # after quote removal when it has no expansion, else None
+    expansion: str | None = None  # the variable of an unquoted $VAR / ${VAR} word
+    local: int = -1  # offset in the text region it was parsed from (for sh -c strings)
+
+    @property
+    def text(self) -> str:
+        """The value where static, else the raw text (good enough for flags and paths)."""
+        return self.value if self.value is not None else self.raw
+
+
+@dataclass
+class Redirect:
+    operator: str  # '>', '>>', '<', '<<', '<<<', '&>', ...
+    target: Word | None
+    body: str | None = None  # a heredoc's text
+
+
+@dataclass
+class ShellCommand:
+    name: str  # effective command, basename (`/usr/bin/apt-get` -> `apt-get`)
+    name_word: Word
+    args: list[Word]
+    end: int  # end of the whole command as written
+    env: dict[str, str]  # exported variables that reach the command (known values)
+    sudo: bool
+    via: tuple[str, ...]  # wrappers looked through, outermost first
+    stdin_fed: bool  # input comes from a pipe, a redirect or a heredoc
+    piped_from: ShellCommand | None
+    redirects: list[Redirect]
+    dialect: str  # 'sh' (the inline script itself) or 'bash' (inside bash -c)
+    cwd: str | None
+    index: int = 0  # order in the script
+
+    @property
+    def start(self) -> int:
+        return self.name_word.start
+
+    @property
+    def words(self) -> list[str]:
+        return [w.text for w in self.args]
+
+    def option_words(self) -> list[str]:
+        """Arguments that look like options (stops at a bare ``--``)."""
+        found = []
+        for word in self.args:
+            text = word.text
+            if text == "--":
+                break
+            if text.startswith("-") and len(text) > 1:
+                found.append(text)
+        return found
+
+    def has_option(self, *names: str) -> bool:
+        """True if any of ``names`` is given: ``-y`` also matches ``-qy``, and
+        ``--opt`` also matches ``--opt=value``."""
+        options = self.option_words()
+        for name in names:
+            for option in options:
+                if option == name or (name.startswith("--") and option.startswith(name + "=")):
+                    return True
+                if len(name) == 2 and not option.startswith("--") and name[1] in option[1:] and option[1:].isalpha():
+                    return True
+        return False
+
+    def count_short(self, letter: str) -> int:
+        return sum(o[1:].count(letter) for o in self.option_words() if not o.startswith("--") and o[1:].isalpha())
+
+    def positionals(self, takes_value: frozenset[str] = frozenset()) -> list[Word]:
+        """Non-option arguments, skipping the values of options listed in ``takes_value``."""
+        result: list[Word] = []
+        skip = False
+        after_dashdash = False
+        for word in self.args:
+            text = word.text
+            if skip:
+                skip = False
+                continue
+            if not after_dashdash and text == "--":
+                after_dashdash = True
+                continue
+            if not after_dashdash and text.startswith("-") and len(text) > 1:
+                if text in takes_value:
+                    skip = True
+                continue
+            result.append(word)
+        return result
+
+    def option_value(self, *names: str) -> str | None:
+        """The value of ``-o VALUE`` / ``--opt=VALUE`` / ``--opt VALUE``."""
+        args = self.args
+        for i, word in enumerate(args):
+            text = word.text
+            for name in names:
+                if text == name and i + 1 < len(args):
+                    return args[i + 1].text
+                if name.startswith("--") and text.startswith(name + "="):
+                    return text[len(name) + 1 :]
+        return None
+
+    def all_option_values(self, name: str) -> list[str]:
+        values = []
+        for i, word in enumerate(self.args):
+            if word.text == name and i + 1 < len(self.args):
+                values.append(self.args[i + 1].text)
+            elif word.text.startswith(name) and len(word.text) > len(name) and not name.startswith("--"):
+                values.append(word.text[len(name) :])
+            elif name.startswith("--") and word.text.startswith(name + "="):
+                values.append(word.text[len(name) + 1 :])
+        return values
+
+    @property
+    def subcommand(self) -> str | None:
+        positional = self.positionals()
+        return positional[0].text if positional else None
+
+    def output_files(self) -> list[tuple[str, str]]:
+        """(operator, target) of every output redirect."""
+        return [(r.operator, r.target.text) for r in self.redirects if r.target is not None and ">" in r.operator]
+
+    def heredoc(self) -> str | None:
+        for redirect in self.redirects:
+            if redirect.body is not None:
+                return redirect.body
+        return None
+
+
+@dataclass
+class Construct:
+    """A piece of bash-only syntax found in a ``/bin/sh`` script (AIB404)."""
+
+    what: str
+    start: int
+    end: int
+
+
+@dataclass
+class ShellComment:
+    text: str
+    start: int
+    end: int
+    own_line: bool
+
+
+@dataclass
+class ShellModel:
+    text: str
+    commands: list[ShellCommand] = field(default_factory=list)
+    comments: list[ShellComment] = field(default_factory=list)
+    bashisms: list[Construct] = field(default_factory=list)
+    has_error_nodes: bool = False
+
+
+# -- wrappers -------------------------------------------------------------------------
+
+# Options that take a value, for each wrapper we look through.
+_SUDO_VALUE_OPTS = frozenset("-u -g -C -D -h -p -r -t -T -U --user --group --close-from --chdir --host --prompt --role --type --command-timeout --other-user".split())
+_ENV_VALUE_OPTS = frozenset("-u -C -S --unset --chdir --split-string".split())
+_TIMEOUT_VALUE_OPTS = frozenset("-s -k --signal --kill-after".split())
+_XARGS_VALUE_OPTS = frozenset("-I -i -n -P -d -L -l -s -a -E -e --max-args --max-procs --delimiter --max-lines --arg-file --replace --eof".split())
+_NICE_VALUE_OPTS = frozenset("-n --adjustment".split())
+_IONICE_VALUE_OPTS = frozenset("-c -n -p -P -u --class --classdata".split())
+_SIMPLE_WRAPPERS = frozenset("nohup time exec eatmydata unbuffer stdbuf doas chronic".split())
+_SHELLS = frozenset("sh bash dash zsh ksh".split())
+
+
+def _basename(text: str) -> str:
+    return posixpath.basename(text) if "/" in text else text
+
+
+# -- tree-sitter plumbing -------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+class _Chars:
+    """tree-sitter speaks UTF-8 byte offsets; the rest of aiblint speaks characters."""
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8", errors="surrogatepass")
+        self.ascii = len(self.data) == len(text)
+        if not self.ascii:
+            table = []
+            for index, char in enumerate(text):
+                table.extend([index] * len(char.encode("utf-8", errors="surrogatepass")))
+            table.append(len(text))
+            self.table = table
+
+    def char(self, byte: int) -> int:
+        return byte if self.ascii else self.table[min(byte, len(self.table) - 1)]
+
+
+def parse_tree(text: str) -> tuple[Any, _Chars]:
+    chars = _Chars(text)
+    return _parser().parse(chars.data), chars
+
+
+# -- the walk -------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    exported: dict[str, str]
+    variables: dict[str, str]
+    dialect: str
+    stdin_fed: bool = False
+    cwd: str | None = None
+    via: tuple[str, ...] = ()
+    sudo: bool = False
+
+    def child(self, **changes: Any) -> _State:
+        state = _State(dict(self.exported), dict(self.variables), self.dialect, self.stdin_fed, self.cwd, self.via, self.sudo)
+        for key, value in changes.items():
+            setattr(state, key, value)
+        return state
+
+
+class _Walker:
+    def __init__(self, model: ShellModel) -> None:
+        self.model = model
+        self.last_command: ShellCommand | None = None  # the command _n_command emitted last
+
+    # A text region of the script parsed on its own (the script, or an sh -c string).
+    def walk_text(self, text: str, to_script: Callable[[int], int], state: _State, top: bool) -> None:
+        tree, chars = parse_tree(text)
+        root = tree.root_node
+        if top and root.has_error:
+            self.model.has_error_nodes = True
+        region = _Region(text, chars, to_script)
+        if top:
+            self._comments(root, region)
+        self.walk(root, region, state)
+
+    def _comments(self, root: Any, region: _Region) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type == "comment":
+                start, end = region.span(node)
+                line_start = region.text.rfind("\n", 0, region.local(node.start_byte)) + 1
+                own = region.text[line_start : region.local(node.start_byte)].strip() == ""
+                self.model.comments.append(ShellComment(region.node_text(node), start, end, own))
+            elif node.child_count:
+                stack.extend(reversed(node.children))
+        self.model.comments.sort(key=lambda c: c.start)
+
+    def walk(self, node: Any, region: _Region, state: _State) -> None:
+        kind = node.type
+        handler = getattr(self, f"_n_{kind}", None)
+        if handler is not None:
+            handler(node, region, state)
+            return
+        if kind in ("subshell", "command_substitution", "process_substitution"):
+            inner = state.child(stdin_fed=False) if kind != "subshell" else state.child()
+            for child in node.named_children:
+                self.walk(child, region, inner)
+            return
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    # -- structure ----------------------------------------------------------------------
+    def _n_comment(self, node: Any, region: _Region, state: _State) -> None:
+        return
+
+    def _n_heredoc_body(self, node: Any, region: _Region, state: _State) -> None:
+        return  # text handed to a command, not commands
+
+    def _n_pipeline(self, node: Any, region: _Region, state: _State) -> None:
+        previous: ShellCommand | None = None
+        first = True
+        for child in node.named_children:
+            before = len(self.model.commands)
+            inner = state if first else state.child(stdin_fed=True)
+            self.walk(child, region, inner)
+            if not first and previous is not None and len(self.model.commands) > before:
+                self.model.commands[before].piped_from = previous
+            if len(self.model.commands) > before:
+                previous = self.model.commands[-1]
+            first = False
+
+    def _n_redirected_statement(self, node: Any, region: _Region, state: _State) -> None:
+        redirects, fed = self._redirects(node, region, state)
+        body = node.child_by_field_name("body")
+        inner = state.child(stdin_fed=True) if fed else state
+        before = len(self.model.commands)
+        self.last_command = None
+        if body is not None:
+            self.walk(body, region, inner)
+        main = self.last_command if body is not None and body.type == "command" else None
+        for redirect_node in node.children:
+            if redirect_node.type.endswith("redirect"):
+                for child in redirect_node.named_children:
+                    if child.type in ("command_substitution", "process_substitution"):
+                        self.walk(child, region, state)
+        commands = self.model.commands[before:]
+        if main is not None:
+            main.redirects.extend(redirects)
+        elif commands:
+            for command in commands:  # a compound statement: its commands share the redirect
+                command.redirects.extend(r for r in redirects if r.body is None)
+
+    def _redirects(self, node: Any, region: _Region, state: _State | None = None) -> tuple[list[Redirect], bool]:
+        redirects: list[Redirect] = []
+        fed = False
+        for child in node.children:
+            if child.type == "file_redirect":
+                operator = "".join(c.type for c in child.children if not c.is_named) or ">"
+                target = child.child_by_field_name("destination")
+                if target is None:
+                    named = [c for c in child.named_children if c.type != "file_descriptor"]
+                    target = named[-1] if named else None
+                word = region.word(target) if target is not None else None
+                redirects.append(Redirect(operator, word))
+                if operator.startswith("<") and operator != "<&":
+                    fed = True
+            elif child.type == "heredoc_redirect":
+                body = next((c for c in child.named_children if c.type == "heredoc_body"), None)
+                text = region.node_text(body) if body is not None else ""
+                targets = [c for c in child.named_children if c.type not in ("heredoc_start", "heredoc_body", "heredoc_end")]
+                redirects.append(Redirect("<<", None, text))
+                for target in targets:  # `cat <<EOF > file`: the output redirect rides along
+                    if target.type == "file_redirect":
+                        operator = "".join(c.type for c in target.children if not c.is_named) or ">"
+                        dest = [c for c in target.named_children if c.type != "file_descriptor"]
+                        if dest:
+                            redirects.append(Redirect(operator, region.word(dest[-1])))
+                fed = True
+            elif child.type == "herestring_redirect" or (child.type == "ERROR" and "<<<" in region.node_text(child)):
+                redirects.append(Redirect("<<<", None))
+                if state is not None:
+                    start, _ = region.span(child)
+                    self._bashism(state, "a `<<<` here-string (use a pipe or a here-document)", start, start + 3)
+                fed = True
+        return redirects, fed
+
+    def _n_if_statement(self, node: Any, region: _Region, state: _State) -> None:
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    def _n_function_definition(self, node: Any, region: _Region, state: _State) -> None:
+        if node.children and node.children[0].type == "function":
+            start, end = region.span(node.children[0])
+            self._bashism(state, "the `function` keyword (write `name() { ...; }`)", start, end)
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    def _n_test_command(self, node: Any, region: _Region, state: _State) -> None:
+        if node.children and node.children[0].type == "[[":
+            start, _ = region.span(node.children[0])
+            _, end = region.span(node)
+            self._bashism(state, "`[[ ... ]]` (use `[ ... ]`)", start, start + 2)
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    def _n_arithmetic_expansion(self, node: Any, region: _Region, state: _State) -> None:
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    def _n_compound_statement(self, node: Any, region: _Region, state: _State) -> None:
+        first = node.children[0] if node.children else None
+        if first is not None and first.type == "((":
+            start, _ = region.span(first)
+            self._bashism(state, "the `(( ... ))` arithmetic command (use `[ $((...)) -ne 0 ]`)", start, start + 2)
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    def _n_array(self, node: Any, region: _Region, state: _State) -> None:
+        start, end = region.span(node)
+        self._bashism(state, "an array", start, end)
+
+    def _n_expansion(self, node: Any, region: _Region, state: _State) -> None:
+        operators = [c.type for c in node.children if not c.is_named]
+        start, end = region.span(node)
+        if any(op in ("/", "//", "/#", "/%") for op in operators):
+            self._bashism(state, "`${var/pattern/replacement}` substitution", start, end)
+        elif ":" in operators and any(c.type in ("number", "arithmetic_expansion", "binary_expression") for c in node.named_children):
+            self._bashism(state, "`${var:offset:length}` substrings", start, end)
+        elif any(c.type == "subscript" for c in node.named_children):
+            self._bashism(state, "an array subscript", start, end)
+        for child in node.named_children:
+            self.walk(child, region, state)
+
+    def _n_ansi_c_string(self, node: Any, region: _Region, state: _State) -> None:
+        start, end = region.span(node)
+        self._bashism(state, "`$'...'` quoting", start, end)
+
+    def _n_for_statement(self, node: Any, region: _Region, state: _State) -> None:
+        variable = node.child_by_field_name("variable")
+        inner = state
+        if variable is not None:
+            inner = state.child()
+            inner.variables.pop(region.node_text(variable), None)
+        for child in node.named_children:
+            self.walk(child, region, inner)
+
+    def _n_declaration_command(self, node: Any, region: _Region, state: _State) -> None:
+        keyword = node.children[0].type if node.children else ""
+        if keyword in ("declare", "typeset"):
+            start, end = region.span(node.children[0])
+            self._bashism(state, f"`{keyword}`", start, end)
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                name, value = self._assignment(child, region, state)
+                if name is not None:
+                    state.variables[name] = value or ""
+                    if keyword == "export" or (keyword in ("declare", "typeset") and "-x" in region.node_text(node)):
+                        state.exported[name] = value or ""
+            elif child.type == "variable_name" and keyword == "export":
+                name = region.node_text(child)
+                state.exported[name] = state.variables.get(name, "")
+            else:
+                self.walk(child, region, state)
+
+    def _n_variable_assignment(self, node: Any, region: _Region, state: _State) -> None:
+        name, value = self._assignment(node, region, state)
+        if name is not None:
+            state.variables[name] = value if value is not None else ""
+            if name in state.exported:
+                state.exported[name] = state.variables[name]
+
+    def _assignment(self, node: Any, region: _Region, state: _State) -> tuple[str | None, str | None]:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        for child in node.named_children:
+            if child.type in ("command_substitution", "array", "string", "concatenation", "expansion"):
+                self.walk(child, region, state)
+        if name_node is None:
+            return None, None
+        name = region.node_text(name_node)
+        if value_node is None:
+            return name, ""
+        word = region.word(value_node, state.variables)
+        return name, word.value
+
+    # -- commands -----------------------------------------------------------------------
+    def _n_command(self, node: Any, region: _Region, state: _State) -> None:
+        prefix_env: dict[str, str] = {}
+        words: list[Word] = []
+        inline_redirects: list[Redirect] = []
+        for child in node.named_children:
+            kind = child.type
+            if kind == "variable_assignment":
+                name, value = self._assignment(child, region, state)
+                if name is not None:
+                    prefix_env[name] = value or ""
+            elif kind == "command_name":
+                target = child.named_children[0] if child.named_children else child
+                words.extend(self._words(target, region, state))
+            elif kind.endswith("redirect"):
+                redirects, fed = self._redirects_of_one(child, region, state)
+                inline_redirects.extend(redirects)
+                if fed:
+                    state = state.child(stdin_fed=True)
+            elif kind in ("comment",):
+                continue
+            else:
+                words.extend(self._words(child, region, state))
+        if not words:
+            for name, value in prefix_env.items():  # `A=1` alone is an assignment
+                state.variables[name] = value
+            return
+        _, end = region.span(node)
+        env = dict(state.exported)
+        env.update(prefix_env)
+        self._emit(words, end, env, state, region, inline_redirects)
+
+    def _redirects_of_one(self, child: Any, region: _Region, state: _State) -> tuple[list[Redirect], bool]:
+        class _Holder:
+            children = [child]
+
+        return self._redirects(_Holder(), region, state)
+
+    def _words(self, node: Any, region: _Region, state: _State) -> list[Word]:
+        # Commands inside $( ), <( ) and "...$(...)..." run too.
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type in ("command_substitution", "process_substitution"):
+                self.walk(current, region, state.child(stdin_fed=False))
+            elif current.type == "expansion":
+                self._n_expansion(current, region, state)
+            elif current.type == "ansi_c_string":
+                self._n_ansi_c_string(current, region, state)
+            else:
+                stack.extend(current.named_children)
+        word = region.word(node, state.variables)
+        if word.expansion is not None and word.value is None and word.expansion in state.variables:
+            # An unquoted $VAR with a known value splits into words, as sh does.
+            value = state.variables[word.expansion]
+            return [Word(part, word.start, word.end, part) for part in value.split()] or []
+        return [word]
+
+    def _emit(
+        self,
+        words: list[Word],
+        end: int,
+        env: dict[str, str],
+        state: _State,
+        region: _Region,
+        redirects: list[Redirect],
+    ) -> None:
+        via = list(state.via)
+        sudo = state.sudo
+        index = 0
+        while index < len(words):
+            name = _basename(words[index].text)
+            rest = words[index + 1 :]
+            if name == "sudo":
+                consumed, keep_env, assigned = _sudo_prefix(rest)
+                if not keep_env:
+                    env = {k: v for k, v in env.items() if k in ("PATH",)}
+                env.update(assigned)
+                via.append("sudo")
+                sudo = True
+                index += 1 + consumed
+                continue
+            if name == "env":
+                consumed, assigned, clear = _env_prefix(rest)
+                if clear:
+                    env = {}
+                env.update(assigned)
+                via.append("env")
+                index += 1 + consumed
+                continue
+            skip = _wrapper_skip(name, rest)
+            if skip is not None:
+                via.append(name)
+                index += 1 + skip
+                continue
+            if "=" in words[index].text and words[index].text.split("=", 1)[0].isidentifier() and via and via[-1] in ("sudo", "env"):
+                key, value = words[index].text.split("=", 1)
+                env[key] = value
+                index += 1
+                continue
+            break
+        if index >= len(words):
+            return
+        name_word = words[index]
+        name = _basename(name_word.text)
+        args = words[index + 1 :]
+        command = ShellCommand(
+            name=name,
+            name_word=name_word,
+            args=args,
+            end=end,
+            env=env,
+            sudo=sudo,
+            via=tuple(via),
+            stdin_fed=state.stdin_fed,
+            piped_from=None,
+            redirects=list(redirects),
+            dialect=state.dialect,
+            cwd=state.cwd,
+            index=len(self.model.commands),
+        )
+        self.model.commands.append(command)
+        self.last_command = command
+        if name == "source" and state.dialect == "sh":
+            self._bashism(state, "`source` (use `.`)", name_word.start, name_word.end)
+        if name == "set" and state.dialect == "sh":
+            texts = command.words
+            for i, text in enumerate(texts):
+                if text == "-o" and i + 1 < len(texts) and texts[i + 1] == "pipefail":
+                    self._bashism(state, "`set -o pipefail`", name_word.start, args[i + 1].end)
+        if name == "cd":
+            positional = command.positionals()
+            if positional and positional[0].value is not None:
+                target = positional[0].value
+                state.cwd = target if target.startswith("/") else (posixpath.join(state.cwd, target) if state.cwd else None)
+        if name == "export":
+            for word in args:
+                if word.value and "=" in word.value:
+                    key, value = word.value.split("=", 1)
+                    state.exported[key] = value
+        self._reparse_c_string(command, region, state, env)
+        self.last_command = command  # the outer command, not one inside its sh -c string
+
+    def _reparse_c_string(self, command: ShellCommand, region: _Region, state: _State, env: dict[str, str]) -> None:
+        """`sh -c '...'`, `bash -c "..."`, `su -c '...'`: the string holds commands."""
+        script_word: Word | None = None
+        dialect = state.dialect
+        if command.name in _SHELLS:
+            args = command.args
+            for i, word in enumerate(args):
+                text = word.text
+                if text.startswith("-") and not text.startswith("--") and "c" in text[1:] and i + 1 < len(args):
+                    script_word = args[i + 1]
+                    break
+                if not text.startswith("-"):
+                    break
+            dialect = "bash" if command.name == "bash" else ("sh" if command.name in ("sh", "dash") else "bash")
+        elif command.name in ("su", "runuser"):
+            script_word = _value_after(command.args, ("-c", "--command"))
+            dialect = "sh"
+        if script_word is None:
+            return
+        inner = region.inner_text(script_word)
+        if inner is None:
+            return
+        text, mapping = inner
+        inner_state = _State(dict(env), dict(env), dialect, command.stdin_fed, state.cwd, (*command.via, command.name + " -c"), command.sudo)
+        self.walk_text(text, lambda offset: mapping(offset), inner_state, top=False)
+
+    def _bashism(self, state: _State, what: str, start: int, end: int) -> None:
+        if state.dialect == "sh":
+            self.model.bashisms.append(Construct(what, start, end))
+
+
+def _value_after(args: list[Word], names: tuple[str, ...]) -> Word | None:
+    for i, word in enumerate(args):
+        if word.text in names and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def _sudo_prefix(args: list[Word]) -> tuple[int, bool, dict[str, str]]:
+    """How many words are sudo's own options, whether it keeps the environment, and the
+    VAR=value assignments it passes."""
+    i = 0
+    keep = False
+    assigned: dict[str, str] = {}
+    while i < len(args):
+        text = args[i].text
+        if text == "--":
+            i += 1
+            break
+        if text in ("-E", "--preserve-env") or text.startswith("--preserve-env="):
+            keep = True
+            i += 1
+            continue
+        if text in _SUDO_VALUE_OPTS:
+            i += 2
+            continue
+        if text.startswith("--") or (text.startswith("-") and len(text) > 1):
+            if text.startswith("-") and not text.startswith("--") and "E" in text[1:]:
+                keep = True
+            i += 1
+            continue
+        if "=" in text and text.split("=", 1)[0].isidentifier():
+            key, value = text.split("=", 1)
+            assigned[key] = value
+            i += 1
+            continue
+        break
+    return i, keep, assigned
+
+
+def _env_prefix(args: list[Word]) -> tuple[int, dict[str, str], bool]:
+    i = 0
+    assigned: dict[str, str] = {}
+    clear = False
+    while i < len(args):
+        text = args[i].text
+        if text in ("-i", "--ignore-environment", "-"):
+            clear = True
+            i += 1
+        elif text in _ENV_VALUE_OPTS:
+            i += 2
+        elif text.startswith("-") and len(text) > 1 and "=" not in text:
+            i += 1
+        elif "=" in text and text.split("=", 1)[0].isidentifier():
+            key, value = text.split("=", 1)
+            assigned[key] = value
+            i += 1
+        else:
+            break
+    return i, assigned, clear
+
+
+def _wrapper_skip(name: str, rest: list[Word]) -> int | None:
+    """Words to skip after a wrapper command to reach the command it runs (None: not a wrapper)."""
+    if name in _SIMPLE_WRAPPERS:
+        i = 0
+        while i < len(rest) and rest[i].text.startswith("-") and name in ("stdbuf", "time", "exec"):
+            i += 1
+        return i if i < len(rest) else None
+    if name == "command":
+        if rest and rest[0].text in ("-v", "-V"):
+            return None  # `command -v x` asks where x is; it runs nothing
+        i = 1 if rest and rest[0].text == "-p" else 0
+        return i if i < len(rest) else None
+    if name in ("timeout", "nice", "ionice", "xargs", "chroot", "flock", "runuser"):
+        value_opts = {
+            "timeout": _TIMEOUT_VALUE_OPTS,
+            "nice": _NICE_VALUE_OPTS,
+            "ionice": _IONICE_VALUE_OPTS,
+            "xargs": _XARGS_VALUE_OPTS,
+            "chroot": frozenset({"--userspec", "--groups"}),
+            "flock": frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}),
+            "runuser": frozenset({"-u", "-g", "-G", "--user", "--group"}),
+        }[name]
+        i = 0
+        while i < len(rest):
+            text = rest[i].text
+            if text == "--":
+                i += 1
+                break
+            if text in ("-c", "--command") and name == "runuser":
+                return None  # handled as a command string
+            if text in value_opts:
+                i += 2
+                continue
+            if text.startswith("-") and len(text) > 1:
+                i += 1
+                continue
+            break
+        if name in ("timeout", "chroot", "flock"):
+            i += 1  # the duration / the new root / the lock file
+        return i if i < len(rest) else None
+    return None
+
+
+class _Region:
+    """A parsed text and the map from its character offsets to the script's."""
+
+    def __init__(self, text: str, chars: _Chars, to_script: Callable[[int], int]) -> None:
+        self.text = text
+        self.chars = chars
+        self.to_script = to_script
+
+    def local(self, byte: int) -> int:
+        return self.chars.char(byte)
+
+    def span(self, node: Any) -> tuple[int, int]:
+        return self.to_script(self.local(node.start_byte)), self.to_script(self.local(node.end_byte))
+
+    def node_text(self, node: Any) -> str:
+        return self.text[self.local(node.start_byte) : self.local(node.end_byte)]
+
+    def word(self, node: Any, variables: dict[str, str] | None = None) -> Word:
+        start, end = self.span(node)
+        raw = self.node_text(node)
+        value = _static_value(node, self, variables)
+        expansion = None
+        if node.type == "simple_expansion" or (node.type == "expansion" and len(node.named_children) == 1):
+            names = [c for c in node.named_children if c.type == "variable_name"]
+            if names:
+                expansion = self.node_text(names[0])
+        return Word(raw, start, end, value, expansion, self.local(node.start_byte))
+
+    def inner_text(self, word: Word) -> tuple[str, Callable[[int], int]] | None:
+        """The text a shell string hands to `sh -c`, and the map back to the script."""
+        local_start = word.local if word.local >= 0 else None
+        raw = word.raw
+        if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
+            base = word.start + 1
+            return raw[1:-1], lambda offset: self.to_script(local_start + 1 + offset) if local_start is not None else base + offset
+        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            text, positions = _unescape_double(raw[1:-1])
+            def mapping(offset: int) -> int:
+                index = positions[min(offset, len(positions) - 1)]
+                return self.to_script(local_start + 1 + index) if local_start is not None else word.start + 1 + index
+            return text, mapping
+        if word.value is not None and "'" not in raw and '"' not in raw and "\\" not in raw:
+            return raw, lambda offset: self.to_script(local_start + offset) if local_start is not None else word.start + offset
+        return None
+
+
+def _unescape_double(raw: str) -> tuple[str, list[int]]:
+    """Inside double quotes a backslash escapes only $ ` " \\ and newline."""
+    out: list[str] = []
+    positions: list[int] = []
+    i = 0
+    while i < len(raw):
+        char = raw[i]
+        if char == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\\n':
+            if raw[i + 1] != "\n":
+                out.append(raw[i + 1])
+                positions.append(i + 1)
+            i += 2
+            continue
+        out.append(char)
+        positions.append(i)
+        i += 1
+    positions.append(len(raw))
+    return "".join(out), positions
+
+
+def _static_value(node: Any, region: _Region, variables: dict[str, str] | None) -> str | None:
+    kind = node.type
+    if kind in ("word", "number"):
+        text = region.node_text(node)
+        if "\\" in text:
+            out = []
+            i = 0
+            while i < len(text):
+                if text[i] == "\\" and i + 1 < len(text):
+                    out.append(text[i + 1])
+                    i += 2
+                else:
+                    out.append(text[i])
+                    i += 1
+            return "".join(out)
+        return text
+    if kind == "raw_string":
+        return region.node_text(node)[1:-1]
+    if kind == "string":
+        parts = []
+        for child in node.named_children:
+            if child.type == "string_content":
+                parts.append(_unescape_double(region.node_text(child))[0])
+            elif child.type in ("simple_expansion", "expansion") and variables is not None:
+                names = [c for c in child.named_children if c.type == "variable_name"]
+                if len(child.named_children) == 1 and names and region.node_text(names[0]) in variables:
+                    parts.append(variables[region.node_text(names[0])])
+                else:
+                    return None
+            else:
+                return None
+        return "".join(parts)
+    if kind == "concatenation":
+        parts = []
+        for child in node.named_children:
+            value = _static_value(child, region, variables)
+            if value is None:
+                return None
+            parts.append(value)
+        return "".join(parts)
+    if kind in ("simple_expansion", "expansion") and variables is not None:
+        names = [c for c in node.named_children if c.type == "variable_name"]
+        if len(node.named_children) == 1 and names and region.node_text(names[0]) in variables:
+            return None  # unquoted: split by the caller
+    return None
+
+
+def analyse(text: str, dialect: str = "sh", environment: dict[str, str] | None = None) -> ShellModel:
+    """Build the command model of one script."""
+    model = ShellModel(text)
+    walker = _Walker(model)
+    state = _State(dict(environment or {}), dict(environment or {}), dialect)
+    walker.walk_text(text, lambda offset: offset, state, top=True)
+    return model

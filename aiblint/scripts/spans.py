@@ -1,0 +1,89 @@
+"""A script as the build runs it, and the way back from a script offset to the file.
+
+Inline scripts are the ``inline`` strings joined with newlines, each line as ARM passes it
+(in an ARM deployment template a leading ``[[`` loses one bracket). Every script offset
+maps to the file offset where that character is written, escapes counted; local script
+files (mapped from a ``scriptUri``) map one to one onto their own text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from aiblint.diagnostics import Span
+from aiblint.jsontree import LineIndex, StringNode
+
+
+@dataclass
+class ScriptSource:
+    text: str
+    pointer: str  # the inline array, or the scriptUri value for a mapped file
+    file: str | None = None  # a local script file's display path (None: the template itself)
+    file_lines: LineIndex | None = None
+    _nodes: list[StringNode] | None = None
+    _shifts: list[int] | None = None
+    _starts: list[int] | None = None
+
+    @classmethod
+    def inline(cls, nodes: list[StringNode], pointer: str, arm: bool) -> ScriptSource:
+        lines: list[str] = []
+        shifts: list[int] = []
+        for node in nodes:
+            text = node.text
+            if arm and text.startswith("[["):
+                lines.append(text[1:])
+                shifts.append(1)
+            else:
+                lines.append(text)
+                shifts.append(0)
+        starts = [0]
+        for line in lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        return cls("\n".join(lines), pointer, None, None, nodes, shifts, starts)
+
+    @classmethod
+    def from_file(cls, text: str, display: str, pointer: str) -> ScriptSource:
+        text = text.lstrip("\ufeff")
+        return cls(text, pointer, display, LineIndex(text))
+
+    # -- script offsets -> lines and file offsets -------------------------------------
+    def line_of(self, offset: int) -> int:
+        """0-based script line holding ``offset``."""
+        if self._starts is None:
+            assert self.file_lines is not None
+            return self.file_lines.position(offset)[0] - 1
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    def line_text(self, line: int) -> str:
+        if self._starts is None:
+            assert self.file_lines is not None
+            return self.file_lines.line_text(line + 1)
+        start = self._starts[line]
+        end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else len(self.text)
+        return self.text[start:end]
+
+    def line_pointer(self, line: int) -> str:
+        if self._nodes is None:
+            return self.pointer
+        return self._nodes[min(line, len(self._nodes) - 1)].pointer
+
+    def file_offset(self, offset: int) -> int:
+        if self._nodes is None:
+            return max(0, min(offset, len(self.text)))
+        assert self._starts is not None and self._shifts is not None
+        line = self.line_of(offset)
+        column = offset - self._starts[line]
+        node = self._nodes[line]
+        return node.file_offset(min(column, len(node.text) - self._shifts[line]) + self._shifts[line])
+
+    def file_span(self, start: int, end: int) -> Span:
+        """The file range of script range [start, end); a range that runs past its line
+        ends at that line's closing quote, so a finding never spans JSON punctuation."""
+        line = self.line_of(start)
+        if self._starts is not None:
+            line_end = self._starts[line] + len(self.line_text(line))
+            end = min(end, line_end)
+        first = self.file_offset(start)
+        last = self.file_offset(max(start, end))
+        return Span(first, max(first, last))
