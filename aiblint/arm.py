@@ -19,19 +19,118 @@ from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 # ARM template functions (learn.microsoft.com "ARM template functions", 2026), lower-cased.
 ARM_FUNCTIONS = frozenset(
     name.lower()
-    for name in """
-    array concat contains createArray empty filter first flatten indexFromEnd indexOf intersection items
-    last lastIndexOf length map mapValues max min range reduce skip sort take toObject tryGet
-    tryIndexFromEnd union groupBy shallowMerge objectKeys parseCidr cidrSubnet cidrHost coalesce equals
-    greater greaterOrEquals less lessOrEquals dateTimeAdd dateTimeFromEpoch dateTimeToEpoch utcNow
-    deployer deployment environment parameters variables lambda lambdaVariables and bool false if not or
-    true add copyIndex div float int mod mul sub createObject json null extensionResourceId
-    listAccountSas listKeys listSecrets list managementGroupResourceId pickZones providers reference
-    references resourceId subscriptionResourceId tenantResourceId resourceGroup subscription
-    managementGroup tenant base64 base64ToJson base64ToString dataUri dataUriToString endsWith format
-    guid join newGuid padLeft replace split startsWith string substring toLower toUpper trim
-    uniqueString uri uriComponent uriComponentToString externalInputs
-    """.split()
+    for name in [
+        "array",
+        "concat",
+        "contains",
+        "createArray",
+        "empty",
+        "filter",
+        "first",
+        "flatten",
+        "indexFromEnd",
+        "indexOf",
+        "intersection",
+        "items",
+        "last",
+        "lastIndexOf",
+        "length",
+        "map",
+        "mapValues",
+        "max",
+        "min",
+        "range",
+        "reduce",
+        "skip",
+        "sort",
+        "take",
+        "toObject",
+        "tryGet",
+        "tryIndexFromEnd",
+        "union",
+        "groupBy",
+        "shallowMerge",
+        "objectKeys",
+        "parseCidr",
+        "cidrSubnet",
+        "cidrHost",
+        "coalesce",
+        "equals",
+        "greater",
+        "greaterOrEquals",
+        "less",
+        "lessOrEquals",
+        "dateTimeAdd",
+        "dateTimeFromEpoch",
+        "dateTimeToEpoch",
+        "utcNow",
+        "deployer",
+        "deployment",
+        "environment",
+        "parameters",
+        "variables",
+        "lambda",
+        "lambdaVariables",
+        "and",
+        "bool",
+        "false",
+        "if",
+        "not",
+        "or",
+        "true",
+        "add",
+        "copyIndex",
+        "div",
+        "float",
+        "int",
+        "mod",
+        "mul",
+        "sub",
+        "createObject",
+        "json",
+        "null",
+        "extensionResourceId",
+        "listAccountSas",
+        "listKeys",
+        "listSecrets",
+        "list",
+        "managementGroupResourceId",
+        "pickZones",
+        "providers",
+        "reference",
+        "references",
+        "resourceId",
+        "subscriptionResourceId",
+        "tenantResourceId",
+        "resourceGroup",
+        "subscription",
+        "managementGroup",
+        "tenant",
+        "base64",
+        "base64ToJson",
+        "base64ToString",
+        "dataUri",
+        "dataUriToString",
+        "endsWith",
+        "format",
+        "guid",
+        "join",
+        "newGuid",
+        "padLeft",
+        "replace",
+        "split",
+        "startsWith",
+        "string",
+        "substring",
+        "toLower",
+        "toUpper",
+        "trim",
+        "uniqueString",
+        "uri",
+        "uriComponent",
+        "uriComponentToString",
+        "externalInputs",
+    ]
 )
 
 
@@ -77,7 +176,7 @@ def _grammar() -> Any:
     import pyparsing as pp
 
     pp.ParserElement.enable_packrat()
-    lbr, rbr, lpar, rpar, comma, dot = map(pp.Suppress, "[](),.")
+    lbr, rbr, lpar, rpar, _comma, dot = map(pp.Suppress, "[](),.")
     ident = pp.Regex(r"[A-Za-z_][A-Za-z0-9_]*")
     string = pp.Regex(r"'(?:[^']|'')*'").set_parse_action(lambda t: t[0][1:-1].replace("''", "'"))
     number = pp.Regex(r"-?\d+(?:\.\d+)?").set_parse_action(lambda t: float(t[0]) if "." in t[0] else int(t[0]))

@@ -206,7 +206,9 @@ def _read(display: str, path: Path | None) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise UsageError(f"{display}: file too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+            raise UsageError(
+                f"{display}: file too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)"
+            )
         return path.read_bytes()
     except IsADirectoryError:
         raise UsageError(f"{display}: is a directory") from None
@@ -268,7 +270,10 @@ def _rules(args: list[str]) -> int:
     if options.format == "json":
         import json
 
-        rows = [{"code": r.code, "severity": r.severity.label, "title": r.title, "family": r.family, "default": r.default_enabled} for r in rules]
+        rows = [
+            {"code": r.code, "severity": r.severity.label, "title": r.title, "family": r.family, "default": r.default_enabled}
+            for r in rules
+        ]
         print(json.dumps(rows, indent=2))
         return 0
     for info in rules:

@@ -166,7 +166,7 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
 
     def codes(key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, "expected a list of rule codes or prefixes, e.g. [\"AIB401\", \"AIB5\"]")
+            raise fail(key, 'expected a list of rule codes or prefixes, e.g. ["AIB401", "AIB5"]')
         for code in value:
             if not known_codes(code):
                 raise fail(key, f"unknown rule code or prefix {code!r}")
@@ -188,7 +188,7 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
             values["per_file_ignores"] = tuple((glob, codes(f"{key}.{glob}", v)) for glob, v in value.items())
         elif key == "severity":
             if not isinstance(value, dict):
-                raise fail(key, "expected a table of CODE = \"error\" | \"warning\" | \"info\"")
+                raise fail(key, 'expected a table of CODE = "error" | "warning" | "info"')
             pairs = []
             for code, sev in value.items():
                 if not known_codes(code):
@@ -213,7 +213,7 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
             values["devops_job_minutes"] = value
         elif key == "script-roots":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise fail(key, "expected a table of \"URL prefix\" = \"local folder\"")
+                raise fail(key, 'expected a table of "URL prefix" = "local folder"')
             for prefix in value:
                 if not prefix.startswith(("http://", "https://")):
                     raise fail(f"{key}.{prefix}", "the key must be an http(s) URL prefix")

@@ -15,7 +15,6 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
 
 MAX_DEPTH = 200  # deeper documents are refused (AIB001) instead of exhausting the stack
 
@@ -137,7 +136,7 @@ class ObjectNode(Node):
         return [m.key.text for m in self.members]
 
 
-AnyNode = Union[ObjectNode, ArrayNode, StringNode, NumberNode, LiteralNode]
+AnyNode = ObjectNode | ArrayNode | StringNode | NumberNode | LiteralNode
 
 
 @dataclass
@@ -318,7 +317,10 @@ class _Parser:
                 continue
             if escape != "u":
                 shown = f"'\\{escape}'" if escape else "at the end of the file"
-                raise self.error(f"invalid escape {shown}: write a backslash as \\\\ (valid escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", i)
+                raise self.error(
+                    f'invalid escape {shown}: write a backslash as \\\\ (valid escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)',
+                    i,
+                )
             code = self._hex4(i)
             i += 6
             if 0xD800 <= code < 0xDC00 and text.startswith("\\u", i):

@@ -98,7 +98,12 @@ def _from_platform(template: Template) -> SourceInfo:
     evidence = f"{publisher}/{offer}/{sku}"
     words = f"{offer} {sku}"
     known = _PUBLISHERS.get(publisher.lower())
-    if known is None and publisher.lower() in ("microsoftsqlserver", "microsoft-dsvm", "center-for-internet-security-inc", "microsoft-aks"):
+    if known is None and publisher.lower() in (
+        "microsoftsqlserver",
+        "microsoft-dsvm",
+        "center-for-internet-security-inc",
+        "microsoft-aks",
+    ):
         known = _guess_from_words(words)
     if known is None and (offer or sku):
         known = _guess_from_words(f"{publisher} {words}")

@@ -44,7 +44,9 @@ def declare(code: str, severity: str, title: str, *, default: bool = True, scope
     RULES[code] = RuleInfo(code, title, Severity.parse(severity), default, None, scope)
 
 
-def rule(code: str, severity: str, title: str, *, scope: str, default: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def rule(
+    code: str, severity: str, title: str, *, scope: str, default: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a check function: ``scope`` says what it is handed (file, template, shell, powershell)."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -81,7 +81,18 @@ def test_json_format_shape():
     data = json.loads(result.stdout)
     assert set(data) == {"version", "diagnostics", "summary"}
     (diagnostic,) = data["diagnostics"]
-    assert set(diagnostic) == {"code", "severity", "message", "file", "line", "column", "end_line", "end_column", "pointer", "help"}
+    assert set(diagnostic) == {
+        "code",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "pointer",
+        "help",
+    }
     assert diagnostic["pointer"] == "/Location"
     assert data["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
 

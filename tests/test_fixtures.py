@@ -22,7 +22,9 @@ def test_rule_has_a_trigger_and_a_near_miss(code):
     folder = FIXTURES / code
     assert folder.is_dir(), f"fixtures/{code}/ is missing"
     cases = [p for p in FILES if p.parent == folder]
-    triggers = [p for p in cases if not p.stem.startswith("near_miss") and f" {code} " in expected_path(p).read_text(encoding="utf-8")]
+    triggers = [
+        p for p in cases if not p.stem.startswith("near_miss") and f" {code} " in expected_path(p).read_text(encoding="utf-8")
+    ]
     near_misses = [p for p in cases if p.stem.startswith("near_miss")]
     assert triggers, f"no fixture in fixtures/{code}/ triggers {code}"
     assert near_misses, f"no near_miss*.json in fixtures/{code}/"

@@ -54,17 +54,49 @@ def shell_syntax_error(ctx: ScriptContext) -> None:
 # -- AIB401 ---------------------------------------------------------------------------
 
 _APT = {"apt-get", "apt", "aptitude"}
-_APT_PROMPTING = {"install", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove", "autopurge", "reinstall", "build-dep"}
+_APT_PROMPTING = {
+    "install",
+    "upgrade",
+    "dist-upgrade",
+    "full-upgrade",
+    "remove",
+    "purge",
+    "autoremove",
+    "autopurge",
+    "reinstall",
+    "build-dep",
+}
 _APT_VALUE_OPTS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"})
 _YUM = {"yum", "dnf", "tdnf", "microdnf"}
 _YUM_PROMPTING = {
     "install", "update", "upgrade", "remove", "erase", "reinstall", "downgrade", "autoremove", "groupinstall",
     "groupupdate", "groupremove", "localinstall", "distro-sync", "update-minimal", "upgrade-minimal", "swap",
 }  # fmt: skip
-_YUM_GROUP = {"group": {"install", "remove", "upgrade", "update", "mark"}, "module": {"enable", "disable", "install", "remove", "reset", "switch-to"}}
-_YUM_VALUE_OPTS = frozenset({"-c", "--config", "-d", "-e", "--releasever", "--installroot", "--enablerepo", "--disablerepo", "-x", "--exclude", "--setopt", "--repo", "--repoid"})
+_YUM_GROUP = {
+    "group": {"install", "remove", "upgrade", "update", "mark"},
+    "module": {"enable", "disable", "install", "remove", "reset", "switch-to"},
+}
+_YUM_VALUE_OPTS = frozenset(
+    {
+        "-c",
+        "--config",
+        "-d",
+        "-e",
+        "--releasever",
+        "--installroot",
+        "--enablerepo",
+        "--disablerepo",
+        "-x",
+        "--exclude",
+        "--setopt",
+        "--repo",
+        "--repoid",
+    }
+)
 _ZYPPER_PROMPTING = {"in", "install", "rm", "remove", "up", "update", "dup", "dist-upgrade", "patch", "si", "source-install"}
-_ZYPPER_VALUE_OPTS = frozenset({"-r", "--repo", "--root", "-R", "--config", "-c", "--reposd-dir", "-D", "--cache-dir", "-C", "--raw-cache-dir"})
+_ZYPPER_VALUE_OPTS = frozenset(
+    {"-r", "--repo", "--root", "-R", "--config", "-c", "--reposd-dir", "-D", "--cache-dir", "-C", "--raw-cache-dir"}
+)
 
 
 def _apt_subcommand(command: ShellCommand) -> str | None:
@@ -97,28 +129,59 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
         if name in _APT:
             sub = _apt_subcommand(command)
             if sub in _APT_PROMPTING and not _apt_assumes_yes(command):
-                ctx.report("AIB401", command.start, command.end, f"{name} {sub} without -y stops at \"Do you want to continue? [Y/n]\" whenever it has more to do than the named packages, and the build cannot answer: add -y")
+                ctx.report(
+                    "AIB401",
+                    command.start,
+                    command.end,
+                    f'{name} {sub} without -y stops at "Do you want to continue? [Y/n]" whenever it has more to do than the named packages, and the build cannot answer: add -y',
+                )
         elif name in _YUM:
             found = _yum_subcommand(command)
             if found and name != "microdnf" and not command.has_option("-y", "--assumeyes"):
                 sub = " ".join(part for part in found if part)
-                ctx.report("AIB401", command.start, command.end, f"{name} {sub} waits for an \"Is this ok [y/N]\" answer the build cannot give: add -y")
+                ctx.report(
+                    "AIB401",
+                    command.start,
+                    command.end,
+                    f'{name} {sub} waits for an "Is this ok [y/N]" answer the build cannot give: add -y',
+                )
             elif found and name == "microdnf" and not command.has_option("-y", "--assumeyes"):
                 ctx.report("AIB401", command.start, command.end, f"microdnf {found[0]} may wait for confirmation: add -y")
         elif name == "zypper":
             positional = command.positionals(_ZYPPER_VALUE_OPTS)
             sub = positional[0].text if positional else None
             if sub in _ZYPPER_PROMPTING and not command.has_option("-n", "--non-interactive", "-y", "--no-confirm"):
-                ctx.report("AIB401", command.start, command.end, f"zypper {sub} asks for confirmation: add --non-interactive (zypper -n {sub} ...)")
+                ctx.report(
+                    "AIB401",
+                    command.start,
+                    command.end,
+                    f"zypper {sub} asks for confirmation: add --non-interactive (zypper -n {sub} ...)",
+                )
         elif name == "add-apt-repository":
             # It asks "Press [ENTER] to continue" for a PPA; a plain `deb ...` line needs no answer.
             if not command.has_option("-y", "--yes") and any(w.text.startswith("ppa:") for w in command.positionals()):
-                ctx.report("AIB401", command.start, command.end, "add-apt-repository of a PPA waits for \"Press [ENTER] to continue\": add -y")
+                ctx.report(
+                    "AIB401",
+                    command.start,
+                    command.end,
+                    'add-apt-repository of a PPA waits for "Press [ENTER] to continue": add -y',
+                )
         elif name in ("pip", "pip3") and command.subcommand == "uninstall" and not command.has_option("-y", "--yes"):
-            ctx.report("AIB401", command.start, command.end, f"{name} uninstall asks \"Proceed (Y/n)?\": add -y")
-        elif name in ("conda", "mamba") and command.subcommand in ("install", "create", "remove", "update", "upgrade", "uninstall"):
-            if not command.has_option("-y", "--yes"):
-                ctx.report("AIB401", command.start, command.end, f"{name} {command.subcommand} asks \"Proceed ([y]/n)?\": add -y")
+            ctx.report("AIB401", command.start, command.end, f'{name} uninstall asks "Proceed (Y/n)?": add -y')
+        elif (
+            name in ("conda", "mamba")
+            and command.subcommand
+            in (
+                "install",
+                "create",
+                "remove",
+                "update",
+                "upgrade",
+                "uninstall",
+            )
+            and not command.has_option("-y", "--yes")
+        ):
+            ctx.report("AIB401", command.start, command.end, f'{name} {command.subcommand} asks "Proceed ([y]/n)?": add -y')
 
 
 # -- AIB402 ---------------------------------------------------------------------------
@@ -140,7 +203,8 @@ def _force_conf(command: ShellCommand, earlier: list[ShellCommand]) -> bool:
         return True
     # an apt.conf.d snippet written earlier in the script
     return any(
-        "force-conf" in " ".join(c.words) + (c.heredoc() or "") and any("apt.conf" in target for _, target in c.output_files() + [("", " ".join(c.words))])
+        "force-conf" in " ".join(c.words) + (c.heredoc() or "")
+        and any("apt.conf" in target for _, target in [*c.output_files(), ("", " ".join(c.words))])
         for c in earlier
     )
 
@@ -156,18 +220,61 @@ def interactive_command(ctx: ScriptContext) -> None:
         name = command.name
         earlier = commands[:index]
         if name == "read" and not command.stdin_fed and not command.has_option("-t"):
-            ctx.report("AIB402", command.start, command.end, "read waits for input that an unattended build never sends (it gets end-of-file and the script fails)")
-        elif name == "passwd" and not command.stdin_fed and not command.has_option("--stdin", "-d", "--delete", "-l", "--lock", "-u", "--unlock", "-e", "--expire", "-S", "--status"):
-            ctx.report("AIB402", command.start, command.end, "passwd asks for the new password on a terminal: use `chpasswd` or `passwd --stdin`")
-        elif name == "ssh-keygen" and not command.has_option("-N", "-A", "-l", "-F", "-R", "-y", "-e", "-i", "-K", "-k", "-Q", "-s", "-D", "-H", "-r", "-L", "-Y"):
+            ctx.report(
+                "AIB402",
+                command.start,
+                command.end,
+                "read waits for input that an unattended build never sends (it gets end-of-file and the script fails)",
+            )
+        elif (
+            name == "passwd"
+            and not command.stdin_fed
+            and not command.has_option(
+                "--stdin", "-d", "--delete", "-l", "--lock", "-u", "--unlock", "-e", "--expire", "-S", "--status"
+            )
+        ):
+            ctx.report(
+                "AIB402",
+                command.start,
+                command.end,
+                "passwd asks for the new password on a terminal: use `chpasswd` or `passwd --stdin`",
+            )
+        elif name == "ssh-keygen" and not command.has_option(
+            "-N", "-A", "-l", "-F", "-R", "-y", "-e", "-i", "-K", "-k", "-Q", "-s", "-D", "-H", "-r", "-L", "-Y"
+        ):
             ctx.report("AIB402", command.start, command.end, "ssh-keygen asks for a passphrase: add -N '' (and -f FILE)")
-        elif name == "ufw" and command.subcommand == "enable" and not command.has_option("--force") and not _answered_by_pipe(command):
-            ctx.report("AIB402", command.start, command.end, "ufw enable asks \"Command may disrupt existing ssh connections. Proceed with operation (y|n)?\": use ufw --force enable, after ufw allow OpenSSH")
-        elif name == "az" and command.subcommand == "login" and not command.has_option("--identity", "-i", "--service-principal", "--federated-token"):
+        elif (
+            name == "ufw"
+            and command.subcommand == "enable"
+            and not command.has_option("--force")
+            and not _answered_by_pipe(command)
+        ):
+            ctx.report(
+                "AIB402",
+                command.start,
+                command.end,
+                'ufw enable asks "Command may disrupt existing ssh connections. Proceed with operation (y|n)?": use ufw --force enable, after ufw allow OpenSSH',
+            )
+        elif (
+            name == "az"
+            and command.subcommand == "login"
+            and not command.has_option("--identity", "-i", "--service-principal", "--federated-token")
+        ):
             if not (command.has_option("-u", "--username") and command.has_option("-p", "--password")):
-                ctx.report("AIB402", command.start, command.end, "az login without --identity waits for a browser or device-code sign-in: use az login --identity")
-        elif name == "dpkg-reconfigure" and not (command.has_option("-f", "--frontend") and "noninteractive" in " ".join(command.words)) and not _noninteractive(command):
-            ctx.report("AIB402", command.start, command.end, "dpkg-reconfigure asks its questions on a terminal: add -f noninteractive")
+                ctx.report(
+                    "AIB402",
+                    command.start,
+                    command.end,
+                    "az login without --identity waits for a browser or device-code sign-in: use az login --identity",
+                )
+        elif (
+            name == "dpkg-reconfigure"
+            and not (command.has_option("-f", "--frontend") and "noninteractive" in " ".join(command.words))
+            and not _noninteractive(command)
+        ):
+            ctx.report(
+                "AIB402", command.start, command.end, "dpkg-reconfigure asks its questions on a terminal: add -f noninteractive"
+            )
         elif name in ("apt-get", "apt", "aptitude"):
             _apt_questions(ctx, command, earlier)
 
@@ -183,29 +290,78 @@ def _apt_questions(ctx: ScriptContext, command: ShellCommand, earlier: list[Shel
             return
         missing = []
         if not noninteractive:
-            missing.append("DEBIAN_FRONTEND=noninteractive reaching the command" + (" (sudo drops exported variables: use sudo DEBIAN_FRONTEND=noninteractive apt-get ...)" if command.sudo and not command.env else ""))
+            missing.append(
+                "DEBIAN_FRONTEND=noninteractive reaching the command"
+                + (
+                    " (sudo drops exported variables: use sudo DEBIAN_FRONTEND=noninteractive apt-get ...)"
+                    if command.sudo and not command.env
+                    else ""
+                )
+            )
         if not force:
             missing.append("-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold")
-        ctx.report("AIB402", command.start, command.end, f"{command.name} {sub} can stop at a debconf or changed-config-file question: add {' and '.join(missing)}")
+        ctx.report(
+            "AIB402",
+            command.start,
+            command.end,
+            f"{command.name} {sub} can stop at a debconf or changed-config-file question: add {' and '.join(missing)}",
+        )
         return
     if sub != "install":
         return
     packages = [w.text.split("=", 1)[0] for w in command.positionals(_APT_VALUE_OPTS)[1:]]
     eula = [p for p in packages if _EULA_PACKAGES.match(p)]
     if eula and command.env.get("ACCEPT_EULA", "").upper() != "Y":
-        ctx.report("AIB402", command.start, command.end, f"installing {eula[0]} asks to accept its licence: set ACCEPT_EULA=Y for the command (sudo ACCEPT_EULA=Y apt-get install -y ...)")
+        ctx.report(
+            "AIB402",
+            command.start,
+            command.end,
+            f"installing {eula[0]} asks to accept its licence: set ACCEPT_EULA=Y for the command (sudo ACCEPT_EULA=Y apt-get install -y ...)",
+        )
         return
     asking = [p for p in packages if p in _DEBCONF_PACKAGES]
     preseeded = any(c.name == "debconf-set-selections" for c in earlier)
     if asking and not noninteractive and not preseeded:
-        ctx.report("AIB402", command.start, command.end, f"{asking[0]} asks debconf questions when installed: run apt-get with DEBIAN_FRONTEND=noninteractive (or preseed with debconf-set-selections)")
+        ctx.report(
+            "AIB402",
+            command.start,
+            command.end,
+            f"{asking[0]} asks debconf questions when installed: run apt-get with DEBIAN_FRONTEND=noninteractive (or preseed with debconf-set-selections)",
+        )
 
 
 # -- AIB403 ---------------------------------------------------------------------------
 
 _ROOT_COMMANDS = {"apt-get", "apt", "yum", "dnf", "zypper", "tdnf", "microdnf", "add-apt-repository", "useradd", "usermod", "userdel", "groupadd", "modprobe", "update-alternatives", "ufw", "iptables", "ip6tables", "firewall-cmd", "hostnamectl", "timedatectl", "mount"}  # fmt: skip
-_READ_ONLY = {"search", "show", "list", "info", "policy", "madison", "--version", "-v", "--help", "status", "check-update", "repolist", "history"}
-_SYSTEMCTL_CHANGES = {"start", "stop", "restart", "reload", "enable", "disable", "mask", "unmask", "daemon-reload", "set-default", "isolate", "edit"}
+_READ_ONLY = {
+    "search",
+    "show",
+    "list",
+    "info",
+    "policy",
+    "madison",
+    "--version",
+    "-v",
+    "--help",
+    "status",
+    "check-update",
+    "repolist",
+    "history",
+}
+_SYSTEMCTL_CHANGES = {
+    "start",
+    "stop",
+    "restart",
+    "reload",
+    "enable",
+    "disable",
+    "mask",
+    "unmask",
+    "daemon-reload",
+    "set-default",
+    "isolate",
+    "edit",
+}
 _ROOT_DIRS = ("/etc/", "/usr/", "/opt/", "/var/lib/", "/boot/")
 _FILE_CHANGERS = {"cp", "mv", "mkdir", "ln", "install", "chmod", "chown", "rm", "touch", "tee", "unzip", "tar"}
 
@@ -224,7 +380,9 @@ def missing_sudo(ctx: ScriptContext) -> None:
             reason = f"{name} needs root"
         elif name == "systemctl" and sub in _SYSTEMCTL_CHANGES and not command.has_option("--user"):
             reason = f"systemctl {sub} needs root"
-        elif name in ("dpkg", "rpm") and command.has_option("-i", "--install", "-r", "--remove", "-P", "--purge", "-U", "-e", "--erase"):
+        elif name in ("dpkg", "rpm") and command.has_option(
+            "-i", "--install", "-r", "--remove", "-P", "--purge", "-U", "-e", "--erase"
+        ):
             reason = f"{name} needs root to change packages"
         elif name == "snap" and sub in ("install", "remove", "refresh"):
             reason = f"snap {sub} needs root"
@@ -237,7 +395,12 @@ def missing_sudo(ctx: ScriptContext) -> None:
             if targets:
                 reason = f"the redirect writes {targets[0]}, which needs root (use `| sudo tee {targets[0]}`)"
         if reason:
-            ctx.report("AIB403", command.start, command.end, f"{reason}: inline Shell commands run as the build user; prefix it with sudo")
+            ctx.report(
+                "AIB403",
+                command.start,
+                command.end,
+                f"{reason}: inline Shell commands run as the build user; prefix it with sudo",
+            )
 
 
 # -- AIB404 ---------------------------------------------------------------------------
@@ -275,12 +438,23 @@ def _mentions_ssh_port(words: list[str]) -> bool:
 
 
 def _iptables_targets_ssh(command: ShellCommand) -> bool:
-    dports = command.all_option_values("--dport") + command.all_option_values("--dports") + command.all_option_values("--destination-port")
+    dports = (
+        command.all_option_values("--dport")
+        + command.all_option_values("--dports")
+        + command.all_option_values("--destination-port")
+    )
     return any(re.search(r"(^|,)22($|,|:)", p) or p == "ssh" for p in dports)
 
 
 def _iptables_chain_op(command: ShellCommand) -> tuple[str, str] | None:
-    for flag, op in (("-A", "append"), ("--append", "append"), ("-I", "insert"), ("--insert", "insert"), ("-P", "policy"), ("--policy", "policy")):
+    for flag, op in (
+        ("-A", "append"),
+        ("--append", "append"),
+        ("-I", "insert"),
+        ("--insert", "insert"),
+        ("-P", "policy"),
+        ("--policy", "policy"),
+    ):
         value = command.option_value(flag)
         if value is not None:
             return op, value.upper()
@@ -301,9 +475,16 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
             if sub in ("allow", "limit") and _mentions_ssh_port(words[1:]):
                 ufw_ssh_allowed = True
             elif sub in ("deny", "reject") and _mentions_ssh_port(words[1:]):
-                ctx.report("AIB410", command.start, command.end, f"ufw {sub} of port 22 blocks the SSH connection the build runs over")
+                ctx.report(
+                    "AIB410", command.start, command.end, f"ufw {sub} of port 22 blocks the SSH connection the build runs over"
+                )
             elif sub == "enable" and (command.has_option("--force") or _answered_by_pipe(command)) and not ufw_ssh_allowed:
-                ctx.report("AIB410", command.start, command.end, "ufw enable with no earlier `ufw allow OpenSSH` (or 22/tcp) blocks the SSH connection the build runs over")
+                ctx.report(
+                    "AIB410",
+                    command.start,
+                    command.end,
+                    "ufw enable with no earlier `ufw allow OpenSSH` (or 22/tcp) blocks the SSH connection the build runs over",
+                )
         elif name in ("iptables", "ip6tables", "iptables-nft", "iptables-legacy"):
             operation = _iptables_chain_op(command)
             target = (command.option_value("-j", "--jump") or "").upper()
@@ -315,12 +496,35 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
             state = " ".join(words).upper()
             if target == "ACCEPT" and (_iptables_targets_ssh(command) or "ESTABLISHED" in state):
                 iptables_ok = True
-            elif op == "policy" and len(command.positionals()) >= 1 and command.positionals()[-1].text.upper() == "DROP" and not iptables_ok:
-                ctx.report("AIB410", command.start, command.end, "the INPUT policy DROP, with no earlier ACCEPT of port 22 or of ESTABLISHED connections, cuts the build's SSH connection")
-            elif target in ("DROP", "REJECT") and not iptables_ok and not command.has_option("-s", "--source", "-i", "--in-interface"):
+            elif (
+                op == "policy"
+                and len(command.positionals()) >= 1
+                and command.positionals()[-1].text.upper() == "DROP"
+                and not iptables_ok
+            ):
+                ctx.report(
+                    "AIB410",
+                    command.start,
+                    command.end,
+                    "the INPUT policy DROP, with no earlier ACCEPT of port 22 or of ESTABLISHED connections, cuts the build's SSH connection",
+                )
+            elif (
+                target in ("DROP", "REJECT")
+                and not iptables_ok
+                and not command.has_option("-s", "--source", "-i", "--in-interface")
+            ):
                 protocol = (command.option_value("-p", "--protocol") or "all").lower()
-                if _iptables_targets_ssh(command) or (protocol in ("all", "tcp") and not command.all_option_values("--dport") and not command.all_option_values("--dports")):
-                    ctx.report("AIB410", command.start, command.end, f"this {target} rule on INPUT, with no earlier ACCEPT of port 22, cuts the build's SSH connection")
+                if _iptables_targets_ssh(command) or (
+                    protocol in ("all", "tcp")
+                    and not command.all_option_values("--dport")
+                    and not command.all_option_values("--dports")
+                ):
+                    ctx.report(
+                        "AIB410",
+                        command.start,
+                        command.end,
+                        f"this {target} rule on INPUT, with no earlier ACCEPT of port 22, cuts the build's SSH connection",
+                    )
         elif name == "firewall-cmd":
             permanent_only = command.has_option("--permanent") and not any(
                 c.name == "firewall-cmd" and c.has_option("--reload", "--complete-reload") for c in commands[index + 1 :]
@@ -330,19 +534,33 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
             removed = command.all_option_values("--remove-service") + command.all_option_values("--remove-port")
             zone = command.option_value("--set-default-zone")
             if any(v in ("ssh", "22/tcp") for v in removed):
-                ctx.report("AIB410", command.start, command.end, "removing ssh / 22/tcp from the firewall cuts the build's SSH connection")
+                ctx.report(
+                    "AIB410",
+                    command.start,
+                    command.end,
+                    "removing ssh / 22/tcp from the firewall cuts the build's SSH connection",
+                )
             elif zone in ("drop", "block"):
                 ctx.report("AIB410", command.start, command.end, f"the '{zone}' zone refuses SSH: the build loses its connection")
             elif command.has_option("--panic-on"):
-                ctx.report("AIB410", command.start, command.end, "panic mode drops every packet, the build's SSH connection included")
+                ctx.report(
+                    "AIB410", command.start, command.end, "panic mode drops every packet, the build's SSH connection included"
+                )
         elif name == "nft":
             text = " ".join(words).lower()
-            if re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\baccept\b", text) or re.search(r"ct state[^;]*established[^;]*accept", text):
+            if re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\baccept\b", text) or re.search(
+                r"ct state[^;]*established[^;]*accept", text
+            ):
                 nft_ok = True
             elif re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\b(drop|reject)\b", text) and not nft_ok:
                 ctx.report("AIB410", command.start, command.end, "this nft rule drops port 22, the build's SSH connection")
             elif re.search(r"hook\s+input\b.*\bpolicy\s+drop", text) and not nft_ok:
-                ctx.report("AIB410", command.start, command.end, "an input chain with policy drop and no earlier accept of port 22 cuts the build's SSH connection")
+                ctx.report(
+                    "AIB410",
+                    command.start,
+                    command.end,
+                    "an input chain with policy drop and no earlier accept of port 22 cuts the build's SSH connection",
+                )
 
 
 # -- AIB411 ---------------------------------------------------------------------------
@@ -377,13 +595,29 @@ def sshd_stopped(ctx: ScriptContext) -> None:
         sub = command.subcommand
         units = {w for w in words[1:] if w in _SSH_UNITS}
         if name == "systemctl" and sub in ("stop", "disable", "mask", "kill") and units:
-            ctx.report("AIB411", command.start, command.end, f"systemctl {sub} {sorted(units)[0]} stops or removes the SSH service the build connects through")
+            ctx.report(
+                "AIB411",
+                command.start,
+                command.end,
+                f"systemctl {sub} {sorted(units)[0]} stops or removes the SSH service the build connects through",
+            )
         elif name == "service" and len(words) >= 2 and words[0] in _SSH_UNITS and words[1] == "stop":
-            ctx.report("AIB411", command.start, command.end, f"service {words[0]} stop stops the SSH service the build connects through")
+            ctx.report(
+                "AIB411", command.start, command.end, f"service {words[0]} stop stops the SSH service the build connects through"
+            )
         elif name in ("ssh", "sshd") and command.name_word.text.startswith("/etc/init.d/") and "stop" in words:
             ctx.report("AIB411", command.start, command.end, "stops the SSH service the build connects through")
-        elif name in ("apt-get", "apt", "yum", "dnf") and sub in ("remove", "purge", "erase", "autoremove") and any(w in ("openssh-server", "openssh") for w in words[1:]):
-            ctx.report("AIB411", command.start, command.end, f"removing {'openssh-server' if 'openssh-server' in words else 'openssh'} stops sshd, the build's connection")
+        elif (
+            name in ("apt-get", "apt", "yum", "dnf")
+            and sub in ("remove", "purge", "erase", "autoremove")
+            and any(w in ("openssh-server", "openssh") for w in words[1:])
+        ):
+            ctx.report(
+                "AIB411",
+                command.start,
+                command.end,
+                f"removing {'openssh-server' if 'openssh-server' in words else 'openssh'} stops sshd, the build's connection",
+            )
         else:
             _sshd_config_edit(ctx, command)
 
@@ -394,7 +628,9 @@ def _sshd_config_edit(ctx: ScriptContext, command: ShellCommand) -> None:
         return
     written = ""
     if command.name == "sed":
-        written = "\n".join(_sed_replacements(e) for e in command.all_option_values("-e") + [w.text for w in command.positionals()[:1]])
+        written = "\n".join(
+            _sed_replacements(e) for e in command.all_option_values("-e") + [w.text for w in command.positionals()[:1]]
+        )
     elif command.name in ("echo", "printf"):
         written = "\n".join(w.replace("\\n", "\n") for w in command.words)
     elif command.name in ("tee", "cat"):
@@ -403,7 +639,12 @@ def _sshd_config_edit(ctx: ScriptContext, command: ShellCommand) -> None:
             written += "\n".join(command.piped_from.words)
     change = _changes_sshd_config(written)
     if change:
-        ctx.report("AIB411", command.start, command.end, f"sets `{change}` in sshd_config: once sshd reloads, the build (port 22, user packer) can no longer connect")
+        ctx.report(
+            "AIB411",
+            command.start,
+            command.end,
+            f"sets `{change}` in sshd_config: once sshd reloads, the build (port 22, user packer) can no longer connect",
+        )
 
 
 # -- AIB420, AIB421, AIB422 -------------------------------------------------------------
@@ -434,23 +675,40 @@ def deletes_deprovision_script(ctx: ScriptContext) -> None:
             recursive = command.has_option("-r", "-R", "--recursive")
             for word in command.positionals():
                 if _hits_deprovision_script(word.text, command.cwd, recursive):
-                    ctx.report("AIB420", command.start, command.end, f"{name} {word.text} deletes {DEPROVISION_SCRIPT}, which AIB runs at the end of the build: the build fails")
+                    ctx.report(
+                        "AIB420",
+                        command.start,
+                        command.end,
+                        f"{name} {word.text} deletes {DEPROVISION_SCRIPT}, which AIB runs at the end of the build: the build fails",
+                    )
                     break
         elif name == "mv":
             sources = command.positionals()[:-1]
             if any(_hits_deprovision_script(w.text, command.cwd, False) for w in sources):
-                ctx.report("AIB420", command.start, command.end, f"mv takes {DEPROVISION_SCRIPT} away from where AIB runs it at the end of the build")
+                ctx.report(
+                    "AIB420",
+                    command.start,
+                    command.end,
+                    f"mv takes {DEPROVISION_SCRIPT} away from where AIB runs it at the end of the build",
+                )
         elif name == "find":
             positional = command.positionals()
             roots = [w.text for w in positional if not w.text.startswith(("-", "(", "!"))][:1]
             if not roots or _absolute(roots[0], command.cwd) not in ("/tmp", "/tmp/"):
                 continue
             words = command.words
-            deletes = "-delete" in words or any(w == "-exec" and i + 1 < len(words) and words[i + 1] in ("rm", "/bin/rm") for i, w in enumerate(words))
+            deletes = "-delete" in words or any(
+                w == "-exec" and i + 1 < len(words) and words[i + 1] in ("rm", "/bin/rm") for i, w in enumerate(words)
+            )
             names = command.all_option_values("-name") + command.all_option_values("-iname")
             types = command.all_option_values("-type")
             if deletes and "d" not in types and (not names or any(fnmatch.fnmatch("DeprovisioningScript.sh", n) for n in names)):
-                ctx.report("AIB420", command.start, command.end, f"find /tmp ... deletes {DEPROVISION_SCRIPT}, which AIB runs at the end of the build")
+                ctx.report(
+                    "AIB420",
+                    command.start,
+                    command.end,
+                    f"find /tmp ... deletes {DEPROVISION_SCRIPT}, which AIB runs at the end of the build",
+                )
 
 
 def _written_content(command: ShellCommand) -> str | None:
@@ -471,7 +729,9 @@ def _written_content(command: ShellCommand) -> str | None:
 def override_without_deprovision(ctx: ScriptContext) -> None:
     for command in _commands(ctx):
         overwrites = any(op in (">", ">|", "&>") and t == DEPROVISION_SCRIPT for op, t in command.output_files())
-        overwrites = overwrites or (command.name == "tee" and not command.has_option("-a", "--append") and DEPROVISION_SCRIPT in command.words)
+        overwrites = overwrites or (
+            command.name == "tee" and not command.has_option("-a", "--append") and DEPROVISION_SCRIPT in command.words
+        )
         if not overwrites:
             continue
         content = _written_content(command)
@@ -479,7 +739,12 @@ def override_without_deprovision(ctx: ScriptContext) -> None:
             continue  # written from a file or a URL: the content is not in the template
         if "waagent" in content and "-deprovision" in content:
             continue
-        ctx.report("AIB421", command.start, command.end, f"this replaces {DEPROVISION_SCRIPT} with commands that never run `waagent -force -deprovision+user`: the image is not generalized")
+        ctx.report(
+            "AIB421",
+            command.start,
+            command.end,
+            f"this replaces {DEPROVISION_SCRIPT} with commands that never run `waagent -force -deprovision+user`: the image is not generalized",
+        )
 
 
 @rule("AIB422", "error", "customizer runs waagent -deprovision itself", scope="shell")
@@ -488,7 +753,12 @@ def runs_deprovision(ctx: ScriptContext) -> None:
         if command.name == "waagent" and any(w.startswith("-deprovision") for w in command.words):
             flag = next(w for w in command.words if w.startswith("-deprovision"))
             extra = " and deletes the build user mid-build" if "+user" in flag else ""
-            ctx.report("AIB422", command.start, command.end, f"waagent {flag} in a customizer generalizes the VM before AIB's own last step{extra}: override {DEPROVISION_SCRIPT} instead")
+            ctx.report(
+                "AIB422",
+                command.start,
+                command.end,
+                f"waagent {flag} in a customizer generalizes the VM before AIB's own last step{extra}: override {DEPROVISION_SCRIPT} instead",
+            )
 
 
 # -- AIB430, AIB431 ---------------------------------------------------------------------
@@ -513,10 +783,38 @@ def long_sleep(ctx: ScriptContext) -> None:
             continue
         seconds = _sleep_seconds(command.words)
         if seconds is not None and seconds >= 600:
-            ctx.report("AIB430", command.start, command.end, f"sleep of {seconds / 60:g} minutes adds that much to every build (the guide's debug pause?): remove it before submitting")
+            ctx.report(
+                "AIB430",
+                command.start,
+                command.end,
+                f"sleep of {seconds / 60:g} minutes adds that much to every build (the guide's debug pause?): remove it before submitting",
+            )
 
 
-LARGE_EXTENSIONS = (".iso", ".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".7z", ".vhd", ".vhdx", ".img", ".qcow2", ".msi", ".exe", ".dmg", ".run", ".bin", ".gz", ".xz", ".cab", ".wim")
+LARGE_EXTENSIONS = (
+    ".iso",
+    ".zip",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.xz",
+    ".txz",
+    ".tar.bz2",
+    ".7z",
+    ".vhd",
+    ".vhdx",
+    ".img",
+    ".qcow2",
+    ".msi",
+    ".exe",
+    ".dmg",
+    ".run",
+    ".bin",
+    ".gz",
+    ".xz",
+    ".cab",
+    ".wim",
+)
 
 
 def large_artifact(url: str) -> str | None:
@@ -538,5 +836,10 @@ def large_download(ctx: ScriptContext) -> None:
             if word.text.startswith(("http://", "https://")):
                 name = large_artifact(word.text)
                 if name:
-                    ctx.report("AIB431", command.start, command.end, f"{command.name} downloads {name} (an archive, disk image or installer, size unknown until the build): allow for it in buildTimeoutInMinutes and the VM size")
+                    ctx.report(
+                        "AIB431",
+                        command.start,
+                        command.end,
+                        f"{command.name} downloads {name} (an archive, disk image or installer, size unknown until the build): allow for it in buildTimeoutInMinutes and the VM size",
+                    )
                 break

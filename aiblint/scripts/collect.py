@@ -151,7 +151,7 @@ def analyse_scripts(template: TemplateContext) -> None:
             continue
         context = ScriptContext(template, script)
         for info in rules:
-            if template.enabled(info.code):
+            if info.check is not None and template.enabled(info.code):
                 info.check(context)
         _flush(template, script)
 
@@ -172,4 +172,6 @@ def _flush(template: TemplateContext, script: Script) -> None:
     for finding in kept:
         template.add(finding)
     for finding in unused:
-        template.add(Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file))
+        template.add(
+            Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file)
+        )

@@ -180,14 +180,58 @@ class ShellModel:
 # -- wrappers -------------------------------------------------------------------------
 
 # Options that take a value, for each wrapper we look through.
-_SUDO_VALUE_OPTS = frozenset("-u -g -C -D -h -p -r -t -T -U --user --group --close-from --chdir --host --prompt --role --type --command-timeout --other-user".split())
-_ENV_VALUE_OPTS = frozenset("-u -C -S --unset --chdir --split-string".split())
-_TIMEOUT_VALUE_OPTS = frozenset("-s -k --signal --kill-after".split())
-_XARGS_VALUE_OPTS = frozenset("-I -i -n -P -d -L -l -s -a -E -e --max-args --max-procs --delimiter --max-lines --arg-file --replace --eof".split())
-_NICE_VALUE_OPTS = frozenset("-n --adjustment".split())
-_IONICE_VALUE_OPTS = frozenset("-c -n -p -P -u --class --classdata".split())
-_SIMPLE_WRAPPERS = frozenset("nohup time exec eatmydata unbuffer stdbuf doas chronic".split())
-_SHELLS = frozenset("sh bash dash zsh ksh".split())
+_SUDO_VALUE_OPTS = frozenset(
+    [
+        "-u",
+        "-g",
+        "-C",
+        "-D",
+        "-h",
+        "-p",
+        "-r",
+        "-t",
+        "-T",
+        "-U",
+        "--user",
+        "--group",
+        "--close-from",
+        "--chdir",
+        "--host",
+        "--prompt",
+        "--role",
+        "--type",
+        "--command-timeout",
+        "--other-user",
+    ]
+)
+_ENV_VALUE_OPTS = frozenset(["-u", "-C", "-S", "--unset", "--chdir", "--split-string"])
+_TIMEOUT_VALUE_OPTS = frozenset(["-s", "-k", "--signal", "--kill-after"])
+_XARGS_VALUE_OPTS = frozenset(
+    [
+        "-I",
+        "-i",
+        "-n",
+        "-P",
+        "-d",
+        "-L",
+        "-l",
+        "-s",
+        "-a",
+        "-E",
+        "-e",
+        "--max-args",
+        "--max-procs",
+        "--delimiter",
+        "--max-lines",
+        "--arg-file",
+        "--replace",
+        "--eof",
+    ]
+)
+_NICE_VALUE_OPTS = frozenset(["-n", "--adjustment"])
+_IONICE_VALUE_OPTS = frozenset(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"])
+_SIMPLE_WRAPPERS = frozenset(["nohup", "time", "exec", "eatmydata", "unbuffer", "stdbuf", "doas", "chronic"])
+_SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ksh"])
 
 
 def _basename(text: str) -> str:
@@ -311,7 +355,7 @@ class _Walker:
             first = False
 
     def _n_redirected_statement(self, node: Any, region: _Region, state: _State) -> None:
-        redirects, fed = self._redirects(node, region, state)
+        redirects, fed = self._redirects(node.children, region, state)
         body = node.child_by_field_name("body")
         inner = state.child(stdin_fed=True) if fed else state
         before = len(self.model.commands)
@@ -331,10 +375,10 @@ class _Walker:
             for command in commands:  # a compound statement: its commands share the redirect
                 command.redirects.extend(r for r in redirects if r.body is None)
 
-    def _redirects(self, node: Any, region: _Region, state: _State | None = None) -> tuple[list[Redirect], bool]:
+    def _redirects(self, nodes: list[Any], region: _Region, state: _State | None = None) -> tuple[list[Redirect], bool]:
         redirects: list[Redirect] = []
         fed = False
-        for child in node.children:
+        for child in nodes:
             if child.type == "file_redirect":
                 operator = "".join(c.type for c in child.children if not c.is_named) or ">"
                 target = child.child_by_field_name("destination")
@@ -379,7 +423,7 @@ class _Walker:
     def _n_test_command(self, node: Any, region: _Region, state: _State) -> None:
         if node.children and node.children[0].type == "[[":
             start, _ = region.span(node.children[0])
-            _, end = region.span(node)
+            _, _end = region.span(node)
             self._bashism(state, "`[[ ... ]]` (use `[ ... ]`)", start, start + 2)
         for child in node.named_children:
             self.walk(child, region, state)
@@ -405,7 +449,9 @@ class _Walker:
         start, end = region.span(node)
         if any(op in ("/", "//", "/#", "/%") for op in operators):
             self._bashism(state, "`${var/pattern/replacement}` substitution", start, end)
-        elif ":" in operators and any(c.type in ("number", "arithmetic_expansion", "binary_expression") for c in node.named_children):
+        elif ":" in operators and any(
+            c.type in ("number", "arithmetic_expansion", "binary_expression") for c in node.named_children
+        ):
             self._bashism(state, "`${var:offset:length}` substrings", start, end)
         elif any(c.type == "subscript" for c in node.named_children):
             self._bashism(state, "an array subscript", start, end)
@@ -479,7 +525,7 @@ class _Walker:
                 target = child.named_children[0] if child.named_children else child
                 words.extend(self._words(target, region, state))
             elif kind.endswith("redirect"):
-                redirects, fed = self._redirects_of_one(child, region, state)
+                redirects, fed = self._redirects([child], region, state)
                 inline_redirects.extend(redirects)
                 if fed:
                     state = state.child(stdin_fed=True)
@@ -495,12 +541,6 @@ class _Walker:
         env = dict(state.exported)
         env.update(prefix_env)
         self._emit(words, end, env, state, region, inline_redirects)
-
-    def _redirects_of_one(self, child: Any, region: _Region, state: _State) -> tuple[list[Redirect], bool]:
-        class _Holder:
-            children = [child]
-
-        return self._redirects(_Holder(), region, state)
 
     def _words(self, node: Any, region: _Region, state: _State) -> list[Word]:
         # Commands inside $( ), <( ) and "...$(...)..." run too.
@@ -559,7 +599,12 @@ class _Walker:
                 via.append(name)
                 index += 1 + skip
                 continue
-            if "=" in words[index].text and words[index].text.split("=", 1)[0].isidentifier() and via and via[-1] in ("sudo", "env"):
+            if (
+                "=" in words[index].text
+                and words[index].text.split("=", 1)[0].isidentifier()
+                and via
+                and via[-1] in ("sudo", "env")
+            ):
                 key, value = words[index].text.split("=", 1)
                 env[key] = value
                 index += 1
@@ -630,7 +675,9 @@ class _Walker:
         if inner is None:
             return
         text, mapping = inner
-        inner_state = _State(dict(env), dict(env), dialect, command.stdin_fed, state.cwd, (*command.via, command.name + " -c"), command.sudo)
+        inner_state = _State(
+            dict(env), dict(env), dialect, command.stdin_fed, state.cwd, (*command.via, command.name + " -c"), command.sudo
+        )
         self.walk_text(text, lambda offset: mapping(offset), inner_state, top=False)
 
     def _bashism(self, state: _State, what: str, start: int, end: int) -> None:
@@ -776,12 +823,16 @@ class _Region:
         raw = word.raw
         if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
             base = word.start + 1
-            return raw[1:-1], lambda offset: self.to_script(local_start + 1 + offset) if local_start is not None else base + offset
+            return raw[
+                1:-1
+            ], lambda offset: self.to_script(local_start + 1 + offset) if local_start is not None else base + offset
         if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
             text, positions = _unescape_double(raw[1:-1])
+
             def mapping(offset: int) -> int:
                 index = positions[min(offset, len(positions) - 1)]
                 return self.to_script(local_start + 1 + index) if local_start is not None else word.start + 1 + index
+
             return text, mapping
         if word.value is not None and "'" not in raw and '"' not in raw and "\\" not in raw:
             return raw, lambda offset: self.to_script(local_start + offset) if local_start is not None else word.start + offset

@@ -113,7 +113,7 @@ class _Lexer:
                 continue
             self._word()
         if closer is not None:
-            raise _Stop(SyntaxProblem(f"'{ '(' if closer == ')' else closer}' is never closed", self.i))
+            raise _Stop(SyntaxProblem(f"'{'(' if closer == ')' else closer}' is never closed", self.i))
 
     def _redirect(self) -> None:
         text = self.text
