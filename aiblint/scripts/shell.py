@@ -512,10 +512,28 @@ class _Walker:
 
     # -- commands -----------------------------------------------------------------------
     def _n_command(self, node: Any, region: _Region, state: _State) -> None:
+        # tree-sitter-bash 0.25 sometimes hangs the next line's words on the last command
+        # of a pipeline (`a | b\nc && d`). An unescaped newline always ends a simple
+        # command in sh, so split the node's children at such gaps.
+        groups: list[list[Any]] = [[]]
+        previous_end: int | None = None
+        for child in node.children:
+            if previous_end is not None:
+                gap = region.text[region.local(previous_end) : region.local(child.start_byte)]
+                if "\n" in gap and not gap.rstrip(" \t\r\n").endswith("\\") and groups[-1]:
+                    groups.append([])
+            groups[-1].append(child)
+            previous_end = child.end_byte
+        for number, children in enumerate(groups):
+            self._simple_command(children, region, state if number == 0 else state.child(stdin_fed=False))
+
+    def _simple_command(self, children: list[Any], region: _Region, state: _State) -> None:
         prefix_env: dict[str, str] = {}
         words: list[Word] = []
         inline_redirects: list[Redirect] = []
-        for child in node.named_children:
+        for child in children:
+            if not child.is_named:
+                continue
             kind = child.type
             if kind == "variable_assignment":
                 name, value = self._assignment(child, region, state)
@@ -537,7 +555,7 @@ class _Walker:
             for name, value in prefix_env.items():  # `A=1` alone is an assignment
                 state.variables[name] = value
             return
-        _, end = region.span(node)
+        end = region.to_script(region.local(children[-1].end_byte))
         env = dict(state.exported)
         env.update(prefix_env)
         self._emit(words, end, env, state, region, inline_redirects)
@@ -602,9 +620,8 @@ class _Walker:
             if (
                 "=" in words[index].text
                 and words[index].text.split("=", 1)[0].isidentifier()
-                and via
-                and via[-1] in ("sudo", "env")
-            ):
+                and (not via or via[-1] in ("sudo", "env"))
+            ):  # `VAR=value cmd` at command position, or after sudo / env
                 key, value = words[index].text.split("=", 1)
                 env[key] = value
                 index += 1
