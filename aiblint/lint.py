@@ -164,7 +164,7 @@ def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
 
 def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
     config = context.config
-    seen: set[tuple[str, int, int, str]] = set()
+    seen: set[tuple[str, int, int, str, str]] = set()
     diagnostics: list[Diagnostic] = []
     for finding in context.findings:
         info = RULES.get(finding.code)
@@ -174,7 +174,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
         lines = context.other_files.get(finding.file) if finding.file else context.document.lines
         if lines is None:
             continue
-        key = (finding.code, finding.span.start, finding.span.end, file)
+        key = (finding.code, finding.span.start, finding.span.end, file, finding.message)
         if key in seen:
             continue  # one root cause reached by two paths is reported once
         seen.add(key)

@@ -50,6 +50,25 @@ class TemplateContext:
         return self.file.enabled(code)
 
     @cached_property
+    def schema_version(self) -> str:
+        """The apiVersion whose schema applies: the template's own when known, else the newest stable."""
+        from aiblint.schema import known_versions, newest_stable
+
+        version = self.template.api_version
+        return version if version in known_versions() else newest_stable()
+
+    @cached_property
+    def schema_findings(self) -> list:  # type: ignore[type-arg]
+        """Schema validation, run once; AIB010-AIB016 each report their own share."""
+        from aiblint.schema import validate
+
+        version = self.template.api_version
+        if version is not None and version.endswith("-preview"):
+            return []  # AIB003 names the root cause; the preview specs are incomplete copies
+        strict = version is not None  # an apiVersion we could not resolve: report softly
+        return validate(self.template.resource, self.schema_version, self.is_arm, strict_allowed=strict)
+
+    @cached_property
     def source_info(self):  # type: ignore[no-untyped-def]
         """OS, family and generation of the build VM, inferred from the source."""
         from aiblint.osinfo import infer

@@ -174,6 +174,7 @@ class ShellModel:
     commands: list[ShellCommand] = field(default_factory=list)
     comments: list[ShellComment] = field(default_factory=list)
     bashisms: list[Construct] = field(default_factory=list)
+    assignments: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # name, value, span
     has_error_nodes: bool = False
 
 
@@ -505,9 +506,12 @@ class _Walker:
         if name_node is None:
             return None, None
         name = region.node_text(name_node)
+        start, end = region.span(node)
         if value_node is None:
+            self.model.assignments.append((name, "", start, end))
             return name, ""
         word = region.word(value_node, state.variables)
+        self.model.assignments.append((name, word.value, start, end))
         return name, word.value
 
     # -- commands -----------------------------------------------------------------------

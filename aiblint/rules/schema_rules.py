@@ -1,0 +1,285 @@
+"""AIB003, AIB006, AIB007, AIB010-AIB017: the template against the schema of its apiVersion.
+
+Schema validation runs once per template (TemplateContext.schema_findings); each code here
+reports its share, so every code stays independently selectable. Cross-field constraints
+that the swagger only states in prose are AIB013 and AIB017.
+"""
+
+from __future__ import annotations
+
+from aiblint.arm import ExpressionError, is_expression, parse_expression
+from aiblint.diagnostics import Severity, Span
+from aiblint.jsontree import AnyNode, ArrayNode, NumberNode, ObjectNode, StringNode
+from aiblint.lint import FileContext
+from aiblint.locate import is_arm_deployment
+from aiblint.registry import rule
+from aiblint.template import TemplateContext
+
+
+def _point(node: AnyNode) -> AnyNode | Span:
+    """Objects and arrays are reported at their first character, not their whole extent."""
+    if isinstance(node, (ObjectNode, ArrayNode)):
+        return Span(node.start, node.start + 1)
+    return node
+
+
+def _emit_schema(ctx: TemplateContext, code: str) -> None:
+    for finding in ctx.schema_findings:
+        if finding.code == code:
+            ctx.report(code, _point(finding.node), finding.message, pointer=finding.node.pointer, severity=finding.severity)
+
+
+# -- AIB003 ---------------------------------------------------------------------------
+
+
+@rule("AIB003", "warning", "apiVersion missing, unknown, preview or old", scope="template")
+def api_version(ctx: TemplateContext) -> None:
+    from aiblint.schema import known_versions, newest_stable
+
+    node = ctx.template.api_version_node
+    version = ctx.template.api_version
+    newest = newest_stable()
+    if node is None:
+        where = ctx.template.resource.get_ci("type") or ctx.template.resource
+        ctx.report(
+            "AIB003",
+            _point(where),
+            f"no apiVersion: aiblint checks against {newest}, the newest stable version; say which one you submit with",
+            pointer=ctx.template.resource.pointer,
+        )
+        return
+    if version is None:
+        ctx.report(
+            "AIB003",
+            node,
+            f"apiVersion comes from an expression aiblint cannot resolve (a parameter without a default?): checked against {newest}, the newest stable version",
+            severity=Severity.INFO,
+        )
+        return
+    from aiblint.schema import PLACEHOLDER
+
+    if PLACEHOLDER.search(version):
+        return  # a <placeholder>: AIB020's
+    if version not in known_versions():
+        ctx.report(
+            "AIB003", node, f"apiVersion '{version}' is not an Image Builder API version: use {newest}, the newest stable one"
+        )
+    elif version.endswith("-preview"):
+        state = (
+            "deprecated (release notes: 'deprecated, but still supported')"
+            if version == "2019-05-01-preview"
+            else "no longer documented"
+        )
+        ctx.report(
+            "AIB003",
+            node,
+            f"apiVersion {version} is a preview, {state}: move to {newest}, the newest stable one (aiblint skips the schema check for previews)",
+        )
+    elif version < "2022-07-01":
+        ctx.report(
+            "AIB003",
+            node,
+            f"apiVersion {version} is old (supported, but the docs suggest at least 2022-07-01; the newest is {newest})",
+            severity=Severity.INFO,
+        )
+
+
+# -- AIB006, AIB007 -------------------------------------------------------------------
+
+
+@rule("AIB006", "error", "malformed ARM expression", scope="file")
+def malformed_expression(ctx: FileContext) -> None:
+    root = ctx.document.root
+    if not isinstance(root, ObjectNode) or not is_arm_deployment(root):
+        return
+    for node in ctx.document.walk():
+        if not isinstance(node, StringNode) or not is_expression(node.text) or "/inline/" in node.pointer:
+            continue
+        try:
+            parse_expression(node.text)
+        except ExpressionError as exc:
+            ctx.report("AIB006", node, f"malformed ARM expression: {exc.message}")
+
+
+@rule("AIB007", "error", "inline script line that ARM reads as an expression", scope="template")
+def inline_line_read_by_arm(ctx: TemplateContext) -> None:
+    if not ctx.is_arm:
+        return
+    for step in ctx.template.steps:
+        if step.kind not in ("shell", "powershell"):
+            continue
+        for line in step.inline_lines or []:
+            text = line.text
+            # `[[` is ARM's escape for a literal `[`. A Shell line that also holds `]]` was
+            # written as bash's `[[ ... ]]` and loses a bracket; PowerShell has no `[[`.
+            if text.startswith("[[") and not text.startswith("[[[") and step.kind == "shell" and "]]" in text:
+                ctx.report(
+                    "AIB007",
+                    line,
+                    f"ARM removes the first '[' of a line that starts with '[[': this runs as `{text[1:60]}`; write `[{text[:60]}` to keep it",
+                )
+            elif is_expression(text):
+                try:
+                    parse_expression(text)
+                except ExpressionError:
+                    ctx.report(
+                        "AIB007",
+                        line,
+                        f"ARM reads this line as an expression and the deployment fails: write `[{text[:60]}` so the script gets `{text[:60]}`",
+                    )
+                # a valid expression is a deliberate one: ARM computes the line
+
+
+# -- AIB010 - AIB016 from the schema ---------------------------------------------------
+
+
+@rule("AIB010", "error", "required property missing", scope="template")
+def required_missing(ctx: TemplateContext) -> None:
+    _emit_schema(ctx, "AIB010")
+
+
+@rule("AIB011", "error", "unknown property", scope="template")
+def unknown_property(ctx: TemplateContext) -> None:
+    _emit_schema(ctx, "AIB011")
+
+
+@rule("AIB012", "error", "wrong type, out of range, not in an enum or not matching a pattern", scope="template")
+def wrong_value(ctx: TemplateContext) -> None:
+    _emit_schema(ctx, "AIB012")
+    timeout = ctx.template.prop("buildTimeoutInMinutes")
+    if isinstance(timeout, NumberNode) and 1 <= timeout.number <= 5:
+        ctx.report(
+            "AIB012",
+            timeout,
+            f"buildTimeoutInMinutes {timeout.raw} is too short to start: builds with 1-5 minutes fail at once with a token-expiry error (client_jwt will expire within 5 minutes); use 0 (4 hours) or at least 6",
+        )
+
+
+@rule("AIB014", "error", "wrong letter case in a property name or enum value", scope="template")
+def wrong_case(ctx: TemplateContext) -> None:
+    _emit_schema(ctx, "AIB014")
+
+
+@rule("AIB015", "warning", "read-only property in a template to submit", scope="template")
+def read_only(ctx: TemplateContext) -> None:
+    _emit_schema(ctx, "AIB015")
+
+
+@rule("AIB016", "warning", "deprecated property", scope="template")
+def deprecated(ctx: TemplateContext) -> None:
+    _emit_schema(ctx, "AIB016")
+    if ctx.schema_version < "2022-07-01":
+        return
+    for distributor in ctx.template.distributors:
+        member = distributor.member("replicationRegions")
+        if member is not None and distributor.get_ci("targetRegions") is None:
+            ctx.report(
+                "AIB016",
+                member.key,
+                'replicationRegions is deprecated from apiVersion 2022-07-01: use targetRegions ([{"name": "westeurope", "replicaCount": 1}])',
+            )
+
+
+# -- AIB013: exclusive and conditional properties --------------------------------------
+
+
+def _present(node: ObjectNode, key: str) -> bool:
+    value = node.get_ci(key)
+    if value is None:
+        return False
+    if isinstance(value, StringNode):
+        return value.text != ""
+    if isinstance(value, ArrayNode):
+        return bool(value.items)
+    return True
+
+
+def _vnet_of(subnet_id: str) -> str | None:
+    lowered = subnet_id.lower()
+    marker = "/subnets/"
+    return lowered[: lowered.index(marker)] if marker in lowered else None
+
+
+@rule("AIB013", "error", "mutually exclusive or conditionally required properties", scope="template")
+def exclusive_properties(ctx: TemplateContext) -> None:
+    for step in ctx.template.steps:
+        node = step.node
+        if step.kind in ("shell", "powershell") and node.get_ci("script") is None:  # `script`: AIB011's
+            inline, uri = _present(node, "inline"), _present(node, "scriptUri")
+            if inline and uri:
+                ctx.report("AIB013", _point(node), f"{step.type} step has both `inline` and `scriptUri`: give exactly one")
+            elif not inline and not uri and node.get_ci("inline") is None:
+                ctx.report("AIB013", _point(node), f"{step.type} step has neither `inline` nor `scriptUri`: give exactly one")
+        if step.kind == "powershell":
+            system = step.resolver.value(node.get_ci("runAsSystem"))
+            elevated = step.resolver.value(node.get_ci("runElevated"))
+            if system is True and elevated is not True:
+                member = node.member("runAsSystem")
+                ctx.report("AIB013", member.key if member else _point(node), "runAsSystem needs runElevated: true")
+    for distributor in ctx.template.distributors:
+        if _present(distributor, "replicationRegions") and _present(distributor, "targetRegions"):
+            member = distributor.member("targetRegions")
+            ctx.report(
+                "AIB013",
+                member.key if member else _point(distributor),
+                "give either replicationRegions or targetRegions, not both (targetRegions replaces it)",
+            )
+    profile = ctx.template.vm_profile
+    vnet = profile.get_ci("vnetConfig") if profile is not None else None
+    if isinstance(vnet, ObjectNode):
+        _vnet_rules(ctx, vnet)
+
+
+def _vnet_rules(ctx: TemplateContext, vnet: ObjectNode) -> None:
+    aci = vnet.member("containerInstanceSubnetId")
+    if aci is None or not _present(vnet, "containerInstanceSubnetId"):
+        return
+    if _present(vnet, "proxyVmSize"):
+        ctx.report(
+            "AIB013", aci.key, "containerInstanceSubnetId cannot be combined with proxyVmSize (isolated builds use no proxy VM)"
+        )
+    subnet = ctx.template.value(vnet.get_ci("subnetId"))
+    aci_value = ctx.template.value(aci.value)
+    if not _present(vnet, "subnetId"):
+        ctx.report("AIB013", aci.key, "containerInstanceSubnetId needs subnetId (the build VM's subnet in the same VNet)")
+    elif isinstance(subnet, str) and isinstance(aci_value, str):
+        if subnet.lower() == aci_value.lower():
+            ctx.report("AIB013", aci.key, "containerInstanceSubnetId must be a different subnet from subnetId")
+        elif _vnet_of(subnet) and _vnet_of(aci_value) and _vnet_of(subnet) != _vnet_of(aci_value):
+            ctx.report("AIB013", aci.key, "containerInstanceSubnetId must be in the same VNet as subnetId")
+
+
+# -- AIB017: properties with no effect --------------------------------------------------
+
+
+@rule("AIB017", "warning", "property that has no effect where it stands", scope="template")
+def no_effect(ctx: TemplateContext) -> None:
+    for step in ctx.template.steps:
+        checksum = step.node.member("sha256Checksum")
+        if (
+            checksum is not None
+            and isinstance(checksum.value, StringNode)
+            and checksum.value.text
+            and _present(step.node, "inline")
+        ):
+            ctx.report("AIB017", checksum.key, "sha256Checksum is ignored with `inline`: it checks a scriptUri download")
+    for distributor in ctx.template.distributors:
+        if ctx.template.value(distributor.get_ci("type")) != "SharedImage":
+            continue
+        storage = distributor.member("storageAccountType")
+        if storage is not None and not _present(distributor, "replicationRegions") and ctx.schema_version >= "2022-07-01":
+            ctx.report(
+                "AIB017",
+                storage.key,
+                "the distributor-level storageAccountType only applies with replicationRegions: set it per region in targetRegions",
+            )
+        versioning = distributor.get_ci("versioning")
+        if isinstance(versioning, ObjectNode):
+            scheme = ctx.template.value(versioning.get_ci("scheme"))
+            major = versioning.member("major")
+            if isinstance(scheme, str) and scheme.lower() == "source" and major is not None:
+                ctx.report(
+                    "AIB017",
+                    major.key,
+                    "versioning.major only applies to the Latest scheme: the Source scheme takes the version from the source image",
+                )

@@ -1,0 +1,569 @@
+"""AIB020-AIB030, AIB100: values the service will refuse or the build cannot use.
+
+Expressions are never judged here: a value is checked only when it is a literal string
+(``Template.literal`` returns None for ``"[...]"``). A ``<placeholder>`` is AIB020 and no
+other code (rules.md, "one code per root cause").
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from aiblint.arm import is_expression
+from aiblint.diagnostics import Severity, Span
+from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
+from aiblint.lint import FileContext
+from aiblint.locate import locate
+from aiblint.registry import rule
+from aiblint.schema import PLACEHOLDER
+from aiblint.template import TemplateContext
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def literal(ctx: TemplateContext, node: AnyNode | None) -> str | None:
+    """The string as the service receives it, or None for expressions and non-strings."""
+    if not isinstance(node, StringNode):
+        return None
+    if ctx.is_arm and is_expression(node.text):
+        return None
+    text = node.text[1:] if ctx.is_arm and node.text.startswith("[[") else node.text
+    return text
+
+
+def checkable(ctx: TemplateContext, node: AnyNode | None) -> str | None:
+    """A literal that is not empty and holds no placeholder."""
+    text = literal(ctx, node)
+    if not text or PLACEHOLDER.search(text):
+        return None
+    return text
+
+
+# -- AIB020 ---------------------------------------------------------------------------
+
+
+@rule("AIB020", "error", "unreplaced placeholder", scope="template")
+def placeholder(ctx: TemplateContext) -> None:
+    stack: list[AnyNode] = [ctx.template.resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ObjectNode):
+            for member in node.members:
+                found = PLACEHOLDER.search(member.key.text) if "/userAssignedIdentities" in node.pointer else None
+                if found:
+                    ctx.report("AIB020", member.key, f"placeholder {found.group()} was never replaced")
+                if member.key.text.lower() == "inline":
+                    continue  # script text: `<h1>` in an echo is not a placeholder
+                stack.append(member.value)
+        elif isinstance(node, ArrayNode):
+            stack.extend(node.items)
+        elif isinstance(node, StringNode):
+            text = literal(ctx, node)
+            match = PLACEHOLDER.search(text or "")
+            if match:
+                ctx.report("AIB020", node, f"placeholder {match.group()} was never replaced: the service receives it as written")
+
+
+# -- AIB021 ---------------------------------------------------------------------------
+
+_ID_SHAPES = {
+    "managed image": "subscriptions/*/resourceGroups/*/providers/Microsoft.Compute/images/*",
+    "gallery image version": "subscriptions/*/resourceGroups/*/providers/Microsoft.Compute/galleries/*/images/*/versions/*",
+    "gallery image": "subscriptions/*/resourceGroups/*/providers/Microsoft.Compute/galleries/*/images/*",
+    "subnet": "subscriptions/*/resourceGroups/*/providers/Microsoft.Network/virtualNetworks/*/subnets/*",
+    "user-assigned identity": "subscriptions/*/resourceGroups/*/providers/Microsoft.ManagedIdentity/userAssignedIdentities/*",
+    "resource group": "subscriptions/*/resourceGroups/*",
+}
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def id_problem(value: str, shape: str) -> str | None:
+    """Why ``value`` is not a resource ID of ``shape`` (segment by segment), or None."""
+    expected = _ID_SHAPES[shape]
+    if re.search(r"\s", value):
+        return "it contains white space"
+    if not value.startswith("/"):
+        return f"it must start with /subscriptions/ (expected /{expected})"
+    if value.endswith("/") and len(value[1:].rstrip("/").split("/")) == len(expected.split("/")) - 1:
+        return f"it ends with '/': the {shape} name is missing"
+    segments = value[1:].rstrip("/").split("/")
+    wanted = expected.split("/")
+    for index, want in enumerate(wanted):
+        if index >= len(segments):
+            return f"it stops after {len(segments)} segments (expected /{expected})"
+        got = segments[index]
+        if not got:
+            return f"segment {index + 1} is empty (a doubled '/')"
+        if want != "*" and got.lower() != want.lower():
+            return f"segment {index + 1} is '{got}' where '{want}' belongs (expected /{expected})"
+    if len(segments) > len(wanted):
+        return f"it has extra segments after the {shape} name: /{'/'.join(segments[len(wanted) :])}"
+    return None
+
+
+def _gallery_version_problem(value: str, api_version: str, allow_latest: bool) -> str | None:
+    lowered = value.lower()
+    if lowered.startswith(("/communitygalleries/", "/sharedgalleries/")):
+        parts = value.strip("/").split("/")
+        if len(parts) != 6 or parts[2].lower() != "images" or parts[4].lower() != "versions":
+            return "expected /CommunityGalleries/<gallery>/Images/<image>/Versions/<version>"
+        return None
+    problem = id_problem(value, "gallery image version")
+    if problem:
+        return problem
+    version = value.rstrip("/").rsplit("/", 1)[-1]
+    if version.lower() == "latest":
+        if not allow_latest:
+            return "a gallery distribution needs an explicit new version x.y.z (or the image definition ID)"
+        if api_version < "2022-07-01":
+            return "versions/latest needs apiVersion 2022-07-01 or later"
+        return None
+    if not _VERSION.match(version):
+        return f"the version '{version}' must be major.minor.patch (or latest)"
+    return None
+
+
+def _check_id(ctx: TemplateContext, node: AnyNode | None, shape: str) -> None:
+    value = checkable(ctx, node)
+    if value is None or node is None:
+        return
+    problem = id_problem(value, shape)
+    if problem:
+        ctx.report("AIB021", node, f"not a valid {shape} ID: {problem}")
+
+
+@rule("AIB021", "error", "malformed Azure resource ID", scope="template")
+def resource_ids(ctx: TemplateContext) -> None:
+    template = ctx.template
+    source = template.source
+    if source is not None:
+        kind = (template.value(source.get_ci("type")) or "") if isinstance(template.value(source.get_ci("type")), str) else ""
+        if kind.lower() == "managedimage":
+            _check_id(ctx, source.get_ci("imageId"), "managed image")
+        elif kind.lower() == "sharedimageversion":
+            node = source.get_ci("imageVersionId")
+            value = checkable(ctx, node)
+            if value and node is not None:
+                problem = _gallery_version_problem(value, ctx.schema_version, allow_latest=True)
+                if problem:
+                    ctx.report("AIB021", node, f"not a valid gallery image version ID: {problem}")
+    for distributor in template.distributors:
+        kind = template.value(distributor.get_ci("type"))
+        kind = kind.lower() if isinstance(kind, str) else ""
+        if kind == "managedimage":
+            _check_id(ctx, distributor.get_ci("imageId"), "managed image")
+        elif kind == "sharedimage":
+            node = distributor.get_ci("galleryImageId")
+            value = checkable(ctx, node)
+            if value and node is not None:
+                shape = "gallery image version" if "/versions/" in value.lower() else "gallery image"
+                problem = (
+                    _gallery_version_problem(value, ctx.schema_version, allow_latest=False)
+                    if shape == "gallery image version"
+                    else id_problem(value, shape)
+                )
+                if problem:
+                    ctx.report("AIB021", node, f"not a valid {shape} ID: {problem}")
+    profile = template.vm_profile
+    if profile is not None:
+        vnet = profile.get_ci("vnetConfig")
+        if isinstance(vnet, ObjectNode):
+            _check_id(ctx, vnet.get_ci("subnetId"), "subnet")
+            _check_id(ctx, vnet.get_ci("containerInstanceSubnetId"), "subnet")
+        identities = profile.get_ci("userAssignedIdentities")
+        if isinstance(identities, ArrayNode):
+            for item in identities.items:
+                _check_id(ctx, item, "user-assigned identity")
+    identity = template.resource.get_ci("identity")
+    keys = identity.get_ci("userAssignedIdentities") if isinstance(identity, ObjectNode) else None
+    if isinstance(keys, ObjectNode):
+        for member in keys.members:
+            _check_id(ctx, member.key, "user-assigned identity")
+    staging = template.prop("stagingResourceGroup")
+    value = checkable(ctx, staging)
+    if value and staging is not None:
+        problem = id_problem(value, "resource group")
+        if problem is None and value.rstrip("/").endswith("."):
+            problem = "a resource group name cannot end with '.'"
+        if problem:
+            ctx.report("AIB021", staging, f"not a valid resource group ID: {problem}")
+
+
+# -- AIB022, AIB024 ---------------------------------------------------------------------
+
+
+def uri_fields(ctx: TemplateContext) -> list[tuple[str, AnyNode]]:
+    """(field name, node) of every script or file URI the build downloads."""
+    found: list[tuple[str, AnyNode]] = []
+    for step in ctx.template.steps:
+        for name in ("scriptUri", "sourceUri"):
+            node = step.field(name)
+            if node is not None:
+                found.append((name, node))
+    optimize = ctx.template.prop_object("optimize")
+    workload = optimize.get_ci("workload") if optimize is not None else None
+    if isinstance(workload, ObjectNode) and workload.get_ci("scriptUri") is not None:
+        found.append(("scriptUri", workload.get_ci("scriptUri")))  # type: ignore[arg-type]
+    return found
+
+
+_GITHUB_BLOB = re.compile(r"^https?://(www\.)?github\.com/([^/]+)/([^/]+)/blob/(.+)$", re.I)
+
+
+@rule("AIB022", "error", "malformed or non-fetchable URI", scope="template")
+def bad_uri(ctx: TemplateContext) -> None:
+    for name, node in uri_fields(ctx):
+        value = checkable(ctx, node)
+        if value is None or _GITHUB_BLOB.match(value):
+            continue
+        problem = None
+        parts = urlsplit(value)
+        if re.search(r"\s", value):
+            problem = "it contains white space (encode it as %20)"
+        elif parts.scheme.lower() not in ("http", "https"):
+            problem = (
+                "it is a local path: the build VM downloads from an http(s) URL"
+                if not parts.scheme or len(parts.scheme) == 1
+                else f"the build downloads http(s) only, not {parts.scheme}:"
+            )
+        elif not parts.netloc:
+            problem = "it has no host"
+        if problem:
+            ctx.report("AIB022", node, f"{name} '{value[:80]}' cannot be downloaded: {problem}")
+
+
+@rule("AIB024", "error", "URI points at a GitHub web page, not the file", scope="template")
+def github_blob(ctx: TemplateContext) -> None:
+    for name, node in uri_fields(ctx):
+        value = checkable(ctx, node)
+        match = _GITHUB_BLOB.match(value or "")
+        if match:
+            raw = f"https://raw.githubusercontent.com/{match.group(2)}/{match.group(3)}/{match.group(4)}"
+            ctx.report("AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}")
+
+
+# -- AIB023 ---------------------------------------------------------------------------
+
+
+@rule("AIB023", "error", "runOutputName repeated or malformed", scope="template")
+def run_output_names(ctx: TemplateContext) -> None:
+    _ = [f for f in ctx.schema_findings if f.code == "AIB023"]
+    for finding in _:
+        ctx.report("AIB023", finding.node, finding.message)
+    seen: dict[str, StringNode] = {}
+    for distributor in ctx.template.distributors:
+        node = distributor.get_ci("runOutputName")
+        value = checkable(ctx, node)
+        if value is None or not isinstance(node, StringNode):
+            continue
+        key = value.lower()
+        if key in seen:
+            line = ctx.document.lines.position(seen[key].start)[0]
+            ctx.report(
+                "AIB023", node, f"runOutputName '{value}' is already used on line {line}: each distribution target needs its own"
+            )
+        else:
+            seen[key] = node
+
+
+# -- AIB025 ---------------------------------------------------------------------------
+
+
+@rule("AIB025", "error", "platform image version neither latest nor major.minor.patch", scope="template")
+def platform_version(ctx: TemplateContext) -> None:
+    source = ctx.template.source
+    if source is None or str(ctx.template.value(source.get_ci("type"))).lower() != "platformimage":
+        return
+    node = source.get_ci("version")
+    value = checkable(ctx, node)
+    if value is None or node is None:
+        return
+    if value.lower() == "latest" or _VERSION.match(value):
+        return
+    hint = " (the part after 'latest/' looks like the version you meant)" if value.lower().startswith("latest/") else ""
+    ctx.report(
+        "AIB025", node, f"platform image version '{value}' must be 'latest' or major.minor.patch such as 18.04.201912050{hint}"
+    )
+
+
+# -- AIB026, AIB027, AIB028 ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def vm_sizes() -> dict[str, tuple[int, float, str]]:
+    data = json.loads((DATA / "vm_sizes.json").read_text(encoding="utf-8"))
+    return {name.lower(): (cpus, gib, gens) for name, (cpus, gib, gens) in data["sizes"].items()}
+
+
+@lru_cache(maxsize=1)
+def _size_names() -> dict[str, str]:
+    data = json.loads((DATA / "vm_sizes.json").read_text(encoding="utf-8"))
+    return {name.lower(): name for name in data["sizes"]}
+
+
+def size_info(name: str) -> tuple[int, float, str] | None:
+    return vm_sizes().get(name.lower())
+
+
+def _size_nodes(ctx: TemplateContext) -> list[tuple[str, AnyNode]]:
+    profile = ctx.template.vm_profile
+    found: list[tuple[str, AnyNode]] = []
+    if profile is None:
+        return found
+    size = profile.get_ci("vmSize")
+    if size is not None:
+        found.append(("vmSize", size))
+    vnet = profile.get_ci("vnetConfig")
+    if isinstance(vnet, ObjectNode) and vnet.get_ci("proxyVmSize") is not None:
+        found.append(("proxyVmSize", vnet.get_ci("proxyVmSize")))  # type: ignore[arg-type]
+    return found
+
+
+@rule("AIB026", "warning", "unknown VM size", scope="template")
+def unknown_size(ctx: TemplateContext) -> None:
+    for field, node in _size_nodes(ctx):
+        value = checkable(ctx, node)
+        if value is None or size_info(value) is not None:
+            continue
+        suggestions = _size_suggestions(value)
+        hint = f": did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        ctx.report("AIB026", node, f"{field} '{value}' is not a known Azure VM size{hint} (the build VM would not deploy)")
+
+
+def _size_suggestions(value: str) -> list[str]:
+    """The nearest size of the same family, and the same size in another generation."""
+    names = _size_names()
+    match = re.match(r"^(.*?)(\d+)([a-z]*)(_v\d+)?$", value, re.I)
+    if not match:
+        close = difflib.get_close_matches(value.lower(), list(names), n=1, cutoff=0.8)
+        return [names[c] for c in close]
+    prefix, number, letters, version = (
+        match.group(1).lower(),
+        int(match.group(2)),
+        match.group(3).lower(),
+        (match.group(4) or "").lower(),
+    )
+    family = []
+    other_versions = []
+    for lowered, name in names.items():
+        m = re.match(r"^(.*?)(\d+)([a-z]*)(_v\d+)?$", lowered)
+        if not m or m.group(1) != prefix or m.group(3) != letters:
+            continue
+        if (m.group(4) or "") == version:
+            family.append((abs(int(m.group(2)) - number), int(m.group(2)), name))
+        elif int(m.group(2)) == number:
+            other_versions.append(name)
+    found = [min(family)[2]] if family else []
+    return found + sorted(other_versions)[:1]
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[frozenset[str], frozenset[str]]:
+    data = json.loads((DATA / "regions.json").read_text(encoding="utf-8"))
+    return frozenset(data["supported"]), frozenset(data["preview"])
+
+
+def normalise_region(text: str) -> str:
+    return text.replace(" ", "").lower()
+
+
+@rule("AIB027", "warning", "location where Image Builder does not run", scope="template")
+def unsupported_region(ctx: TemplateContext) -> None:
+    node = ctx.template.resource.get_ci("location")
+    value = checkable(ctx, node)
+    if value is None or node is None:
+        return
+    supported, preview = regions()
+    region = normalise_region(value)
+    if region in supported:
+        return
+    if region in preview:
+        ctx.report(
+            "AIB027",
+            node,
+            f"'{value}' runs Image Builder only after registering the preview feature (FairfaxPublicPreview / MooncakePublicPreview)",
+            severity=Severity.INFO,
+        )
+        return
+    close = difflib.get_close_matches(region, sorted(supported), n=1, cutoff=0.8)
+    hint = f": did you mean {close[0]}?" if close else ""
+    ctx.report("AIB027", node, f"'{value}' is not a region where Azure Image Builder runs{hint}")
+
+
+@rule("AIB028", "error", "build VM size cannot boot the source's Hyper-V generation", scope="template")
+def generation_mismatch(ctx: TemplateContext) -> None:
+    info = ctx.source_info
+    if info.generation != "gen2":
+        return
+    for field, node in _size_nodes(ctx):
+        if field != "vmSize":
+            continue
+        value = checkable(ctx, node)
+        size = size_info(value) if value else None
+        if size is not None and "2" not in size[2]:
+            ctx.report(
+                "AIB028",
+                node,
+                f"{value} supports only Generation 1 VMs, but the source ({info.evidence}) is Generation 2: the build VM never deploys; use e.g. Standard_D2s_v3 or Standard_D2ds_v4",
+            )
+
+
+# -- AIB029 ---------------------------------------------------------------------------
+
+
+@rule("AIB029", "error", "two image templates share a stagingResourceGroup", scope="file")
+def shared_staging(ctx: FileContext) -> None:
+    from aiblint.arm import Resolver
+
+    seen: dict[str, StringNode] = {}
+    for located in locate(ctx.document):
+        properties = located.resource.get_ci("properties")
+        node = properties.get_ci("stagingResourceGroup") if isinstance(properties, ObjectNode) else None
+        if not isinstance(node, StringNode):
+            continue
+        value = Resolver(located.deployment).value(node)
+        if not isinstance(value, str) or not value:
+            continue
+        key = value.lower().rstrip("/")
+        if key in seen:
+            line = ctx.document.lines.position(seen[key].start)[0]
+            ctx.report(
+                "AIB029",
+                node,
+                f"this stagingResourceGroup is also used by the template on line {line}: each template needs its own, empty group",
+            )
+        else:
+            seen[key] = node
+
+
+# -- AIB030 ---------------------------------------------------------------------------
+
+_SAS = re.compile(r"[?&]sig=[^&\s'\"]{10,}", re.I)
+_SAS_CONTEXT = re.compile(r"[?&](sv|se|sp)=", re.I)
+_ACCOUNT_KEY = re.compile(r"AccountKey=[A-Za-z0-9+/]{20,}={0,2}", re.I)
+_PRIVATE_KEY = re.compile(r"-----BEGIN (RSA |EC |OPENSSH |DSA |ENCRYPTED )?PRIVATE KEY-----")
+_SECRET_NAME = re.compile(r"(pass(word|wd)?|secret|token|api_?key|access_?key|client_?secret|sas)$", re.I)
+_SECRET_OPTIONS = {"--password", "--client-secret", "--account-key", "--sas-token", "-AccountKey", "-Password", "-ClientSecret"}
+
+
+def _secret_in_text(text: str) -> str | None:
+    if _SAS.search(text) and _SAS_CONTEXT.search(text):
+        return "a SAS token (sig=...)"
+    if _ACCOUNT_KEY.search(text):
+        return "a storage account key (AccountKey=...)"
+    if _PRIVATE_KEY.search(text):
+        return "a private key"
+    return None
+
+
+def _is_literal_secret(value: str | None) -> bool:
+    return (
+        bool(value)
+        and len(value or "") >= 6
+        and "$" not in (value or "")
+        and not PLACEHOLDER.search(value or "")
+        and (value or "").lower() not in ("password", "secret", "changeme")
+    )
+
+
+@rule("AIB030", "error", "secret in the template", scope="template")
+def secrets(ctx: TemplateContext) -> None:
+    for node in _strings(ctx.template.resource):
+        text = literal(ctx, node)
+        what = _secret_in_text(text or "")
+        if what:
+            ctx.report(
+                "AIB030",
+                node,
+                f"{what} in the template: the service stores templates and inline scripts in plain text, and the build log keeps them; use the template identity or a Key Vault reference instead",
+            )
+    for script in ctx.scripts:
+        if script.language != "shell":
+            continue
+        for command in script.model.commands:
+            words = command.args
+            for index, word in enumerate(words):
+                if word.text in _SECRET_OPTIONS and index + 1 < len(words) and _is_literal_secret(words[index + 1].value):
+                    span = script.source.file_span(words[index + 1].start, words[index + 1].end)
+                    ctx.report(
+                        "AIB030",
+                        span,
+                        f"{word.text} is given a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
+                        pointer=script.source.line_pointer(script.source.line_of(word.start)),
+                    )
+        for assignment in script.model.assignments:
+            name, value, start, end = assignment
+            if _SECRET_NAME.search(name) and _is_literal_secret(value):
+                span = script.source.file_span(start, end)
+                ctx.report(
+                    "AIB030",
+                    span,
+                    f"{name} is assigned a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
+                    pointer=script.source.line_pointer(script.source.line_of(start)),
+                )
+
+
+def _strings(root: AnyNode) -> list[StringNode]:
+    found: list[StringNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ObjectNode):
+            stack.extend(m.value for m in node.members)
+        elif isinstance(node, ArrayNode):
+            stack.extend(node.items)
+        elif isinstance(node, StringNode):
+            found.append(node)
+    return found
+
+
+# -- AIB100 ---------------------------------------------------------------------------
+
+
+@rule("AIB100", "error", "no user-assigned identity, or not exactly one", scope="template")
+def identity(ctx: TemplateContext) -> None:
+    if ctx.schema_version < "2020-02-14":
+        return
+    resource = ctx.template.resource
+    node = resource.get_ci("identity")
+    if node is None:
+        where = resource.get_ci("properties") and resource.member("properties")
+        anchor: AnyNode | Span = where.key if where else Span(resource.start, resource.start + 1)
+        ctx.report(
+            "AIB100",
+            anchor,
+            "no identity: from apiVersion 2020-02-14 an image template needs exactly one user-assigned identity",
+            pointer=resource.pointer,
+        )
+        return
+    if not isinstance(node, ObjectNode):
+        return  # an expression or a wrong type (AIB012)
+    kind_node = node.get_ci("type")
+    kind = ctx.template.value(kind_node)
+    if isinstance(kind, str) and kind != "UserAssigned" and kind.lower() != "userassigned":
+        ctx.report(
+            "AIB100", kind_node or node, f"identity type '{kind}': Image Builder needs 'UserAssigned' with exactly one identity"
+        )
+        return
+    identities = node.get_ci("userAssignedIdentities")
+    if isinstance(identities, ObjectNode):
+        count = len(identities.members)
+        if count != 1:
+            ctx.report(
+                "AIB100",
+                Span(identities.start, identities.start + 1),
+                f"{count} user-assigned identities: Image Builder supports exactly one (build-VM identities go in vmProfile.userAssignedIdentities)",
+                pointer=identities.pointer,
+            )
+    elif identities is None:
+        ctx.report(
+            "AIB100",
+            Span(node.start, node.start + 1),
+            "identity lists no userAssignedIdentities: add exactly one",
+            pointer=node.pointer,
+        )
