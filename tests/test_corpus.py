@@ -62,3 +62,25 @@ def test_no_internal_error_on_any_single_file():
     # only check the corpus has not shrunk below what the issue promises.
     assert CORPUS.is_dir()
     assert Counter(p.suffix for p in corpus_files())[".json"] >= 190
+
+
+def test_observations_powershell_hazards(corpus_run):
+    # Deliberate Sysprep overrides (OBSERVATIONS "Overriding the deprovisioning script") are
+    # never deletions, and templates that turn the firewall off are not AIB510.
+    assert _hits(corpus_run, "AIB520") == set()
+    firewall_off = {f for f in (p.name for p in corpus_files()) if f.startswith(("michawets__", "wuyvzhang__"))}
+    assert not firewall_off & _hits(corpus_run, "AIB510")
+    assert "lenvolk__images-using-azure-image-builder__LenVolk__AIB-ChocoWin11.json" in _hits(corpus_run, "AIB503")
+
+
+def test_observations_template_hazards(corpus_run):
+    assert "phillipsj__azure-image-builder__base-kubernetes.json" in _hits(corpus_run, "AIB025")
+    assert "Azure__azure-quickstart-templates__demos__imagebuilder-windowsbaseline__azuredeploy.json" in _hits(
+        corpus_run, "AIB026"
+    )
+    assert "Azure__azure-quickstart-templates__demos__imagebuilder-windowsbaseline__azuredeploy.json" in _hits(
+        corpus_run, "AIB010"
+    )
+    nelson = {f for f in _hits(corpus_run, "AIB024") if f.startswith("nelson2000__")}
+    assert len(nelson) == 2
+    assert {f for f in _hits(corpus_run, "AIB004") if f.startswith("nelson2000__")} == nelson
