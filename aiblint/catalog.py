@@ -22,9 +22,26 @@ def page_path(code: str) -> Path:
 def page(code: str) -> str | None:
     path = page_path(code)
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return None
+    if "{{estimate-model}}" in text:
+        text = text.replace("{{estimate-model}}", estimate_table())
+    return text
+
+
+def estimate_table() -> str:
+    """The build-time model (aiblint/data/build_time.json) as a Markdown table."""
+    from aiblint.estimate import model
+
+    data = model()
+    rows = ["| part | minutes | why |", "|---|---|---|"]
+    for name, part in data["parts"].items():
+        rows.append(f"| {name.replace('_', ' ')} | {part['minutes']} | {part['why']} |")
+    rows.append(
+        f"\nA timeout of 0 or none means {data['default_timeout_minutes']} minutes. The figures are lower bounds: a warning means the timeout is short even for a quick build."
+    )
+    return "\n".join(rows)
 
 
 def page_codes() -> list[str]:

@@ -187,6 +187,9 @@ def _lint(args: list[str]) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+    for result in results:
+        for note in result.notes:
+            _err(f"aiblint: note: {result.path}: {note}")
     for line in internal_errors:
         _err(f"aiblint: internal error: {line}. Please report it with the file that caused it.")
     if internal_errors:

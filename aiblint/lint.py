@@ -35,6 +35,7 @@ class FileResult:
     lines: LineIndex | None = None  # for the caret display
     templates: int = 0
     other_files: dict[str, LineIndex] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class FileContext:
         self.findings: list[Finding] = []
         self.other_files: dict[str, LineIndex] = {}
         self.is_bare = False
+        self.notes: list[str] = []  # one-line remarks for stderr (e.g. URLs that could not be checked)
 
     def report(
         self,
@@ -146,6 +148,7 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             template_context.run_scripts()
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
+    result.notes = context.notes
     return result
 
 

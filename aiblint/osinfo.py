@@ -39,7 +39,7 @@ _LINUX_WORDS = {
     "mariner": re.compile(r"mariner|azurelinux|azure-linux", re.I),
 }
 _CLIENT = re.compile(r"windows-1[01]|win1[01]|office-365|\bavd\b|-avd|evd|wvd|windows-7|windows-ent-cpc|visualstudio", re.I)
-_GEN2 = re.compile(r"gen2|(^|[-_])g2($|[-_])|azure-edition|win11|windows-11", re.I)
+_GEN2 = re.compile(r"gen2|gensecond|(^|[-_])g2($|[-_])|azure-edition|win11|windows-11", re.I)
 _SERVER_YEAR = re.compile(r"(2008|2012|2016|2019|2022|2025)")
 
 
@@ -112,7 +112,10 @@ def _from_platform(template: Template) -> SourceInfo:
     os_name, family = known
     if os_name == "windows" and family == "server" and _CLIENT.search(words):
         family = "client"
-    generation = "gen2" if _GEN2.search(sku) or _GEN2.search(offer) else ("gen1" if sku else "unknown")
+    if _GEN2.search(sku) or _GEN2.search(offer):
+        generation = "gen2"
+    else:
+        generation = "gen1" if sku and "<" not in sku else "unknown"
     year = None
     if os_name == "windows" and family == "server":
         match = _SERVER_YEAR.search(sku) or _SERVER_YEAR.search(offer)

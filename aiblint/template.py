@@ -76,6 +76,30 @@ class TemplateContext:
         return infer(self.template)
 
     @cached_property
+    def build_estimate(self):  # type: ignore[no-untyped-def]
+        """The lower-bound build time (aiblint/estimate.py), computed once."""
+        from aiblint.estimate import estimate
+
+        return estimate(self)
+
+    @cached_property
+    def url_results(self) -> dict:  # type: ignore[type-arg]
+        """With --check-urls only: every script/file URL of the template, checked once."""
+        if not self.config.check_urls:
+            return {}
+        from aiblint.rules.values import checkable, uri_fields
+        from aiblint.urls import check_all
+
+        urls = [checkable(self, node) for _, node in uri_fields(self)]
+        results = check_all([u for u in urls if u and u.startswith(("http://", "https://"))])
+        for result in results.values():
+            if result.identity_fetched and result.status is not None and result.status >= 400:
+                self.file.notes.append(
+                    f"{result.url}: not checked (HTTP {result.status} without credentials); the build reads blob storage through the template identity"
+                )
+        return results
+
+    @cached_property
     def scripts(self) -> list:  # type: ignore[type-arg]
         """The Shell and PowerShell scripts of this template, parsed once for every rule."""
         from aiblint.scripts.collect import collect_scripts

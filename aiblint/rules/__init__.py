@@ -1,3 +1,3 @@
 """Rule modules, one per family. Importing this package registers every rule."""
 
-from aiblint.rules import powershell, schema_rules, shell, structure, values  # noqa: F401
+from aiblint.rules import powershell, schema_rules, shell, structure, template_rules, values  # noqa: F401

@@ -233,6 +233,9 @@ def bad_uri(ctx: TemplateContext) -> None:
             )
         elif not parts.netloc:
             problem = "it has no host"
+        if problem is None and ctx.url_results.get(value) is not None:
+            reason = ctx.url_results[value].unreachable
+            problem = f"--check-urls got {reason}" if reason else None
         if problem:
             ctx.report("AIB022", node, f"{name} '{value[:80]}' cannot be downloaded: {problem}")
 

@@ -1,0 +1,143 @@
+"""How long a template's build will take, at least: the model behind AIB200-AIB204.
+
+The numbers live in aiblint/data/build_time.json, each with its reason; this module only
+counts what the template declares (customizers, downloads the scripts make, sleeps,
+restarts, Windows Update, replication regions) and multiplies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from aiblint.jsontree import ArrayNode, ObjectNode
+
+DATA = Path(__file__).resolve().parent / "data" / "build_time.json"
+
+
+@lru_cache(maxsize=1)
+def model() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
+
+
+def minutes(part: str) -> int:
+    value: int = model()["parts"][part]["minutes"]
+    return value
+
+
+@dataclass
+class Estimate:
+    parts: list[tuple[str, int]] = field(default_factory=list)  # (what, minutes)
+    replication: int = 0  # minutes of gallery replication, kept apart for AIB203
+
+    def add(self, what: str, amount: float) -> None:
+        if amount > 0:
+            self.parts.append((what, round(amount)))
+
+    @property
+    def build(self) -> int:
+        return sum(m for _, m in self.parts)
+
+    @property
+    def total(self) -> int:
+        return self.build + self.replication
+
+    def describe(self, with_replication: bool = False) -> str:
+        grouped: dict[str, int] = {}
+        for what, amount in self.parts:
+            grouped[what] = grouped.get(what, 0) + amount
+        if with_replication and self.replication:
+            grouped["gallery replication"] = self.replication
+        items = sorted(grouped.items(), key=lambda item: -item[1])
+        total = self.total if with_replication else self.build
+        return f"estimated at least {format_minutes(total)}: " + ", ".join(f"{what} {amount} min" for what, amount in items)
+
+
+def format_minutes(total: int) -> str:
+    hours, rest = divmod(total, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def estimate(ctx: Any) -> Estimate:
+    """ctx: a TemplateContext. Scripts are read from their command models (no re-parsing)."""
+    from aiblint.rules.shell import _sleep_seconds, large_artifact
+
+    result = Estimate()
+    template = ctx.template
+    windows = ctx.source_info.is_windows
+    result.add("VM deployment", minutes("vm_deployment_windows" if windows else "vm_deployment_linux"))
+    for step in template.customizers:
+        kind = step.kind
+        if kind == "shell":
+            result.add("Shell steps", minutes("shell_step"))
+        elif kind == "powershell":
+            result.add("PowerShell steps", minutes("powershell_step"))
+        elif kind == "file":
+            uri = step.text("sourceUri") or ""
+            result.add("File steps", minutes("file_step"))
+            if large_artifact(uri):
+                result.add("large downloads", minutes("large_download"))
+        elif kind == "windowsrestart":
+            result.add("restarts", minutes("windows_restart"))
+        elif kind == "windowsupdate":
+            result.add("Windows Update", minutes("windows_update"))
+    result.add("validation", minutes("validation_step") * len(template.validators))
+    for script in ctx.scripts:
+        model = script.model
+        for command in model.commands:
+            name = command.name
+            if script.language == "shell":
+                if name == "sleep":
+                    seconds = _sleep_seconds(command.words) or 0
+                    result.add("sleeps", seconds / 60)
+                elif name in ("curl", "wget", "azcopy") and any(
+                    large_artifact(w.text) for w in command.args if w.text.startswith("http")
+                ):
+                    result.add("large downloads", minutes("large_download"))
+            else:
+                if name == "Start-Sleep":
+                    value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
+                    with contextlib.suppress(ValueError):
+                        result.add("sleeps", float(value.text) / 60 if value is not None else 0)
+                elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
+                    arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
+                    if arg is not None and large_artifact(arg.text):
+                        result.add("large downloads", minutes("large_download"))
+    result.add("deprovisioning", minutes("deprovision_windows" if windows else "deprovision_linux"))
+    result.add("image capture", minutes("capture"))
+    result.replication = minutes("replication_region") * max(0, replication_regions(ctx) - 1)
+    return result
+
+
+def replication_regions(ctx: Any) -> int:
+    count = 0
+    for distributor in ctx.template.distributors:
+        if str(ctx.template.value(distributor.get_ci("type"))).lower() != "sharedimage":
+            continue
+        for key in ("targetRegions", "replicationRegions"):
+            node = distributor.get_ci(key)
+            if isinstance(node, ArrayNode):
+                count += len(node.items)
+                break
+            if node is not None and not isinstance(node, ObjectNode):
+                count += 1
+                break
+    return count
+
+
+def timeout_minutes(ctx: Any) -> tuple[int | None, bool]:
+    """(effective timeout, given explicitly); None when it is an unresolved expression."""
+    node = ctx.template.prop("buildTimeoutInMinutes")
+    if node is None:
+        return model()["default_timeout_minutes"], False
+    value = ctx.template.value(node)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, True
+    return (int(value) or model()["default_timeout_minutes"]), True

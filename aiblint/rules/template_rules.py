@@ -1,0 +1,437 @@
+"""AIB101, AIB102, AIB2xx, AIB3xx: the template as a whole (identity, timing, VM size, OS)."""
+
+from __future__ import annotations
+
+import re
+
+from aiblint.arm import Call, ExpressionError, is_expression, parse_expression
+from aiblint.diagnostics import Severity, Span
+from aiblint.estimate import replication_regions, timeout_minutes
+from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
+from aiblint.registry import rule
+from aiblint.rules.shell import large_artifact
+from aiblint.rules.values import checkable, size_info, uri_fields
+from aiblint.schema import PLACEHOLDER
+from aiblint.template import TemplateContext
+
+
+def _key_or_first(node: ObjectNode | None, key: str, fallback: ObjectNode) -> AnyNode | Span:
+    member = node.member(key) if node is not None else None
+    if member is not None:
+        return member.key
+    return Span(fallback.start, fallback.start + 1)
+
+
+def _properties_anchor(ctx: TemplateContext) -> AnyNode | Span:
+    return _key_or_first(ctx.template.resource, "properties", ctx.template.resource)
+
+
+def effective_vm_size(ctx: TemplateContext) -> tuple[str, AnyNode | None, bool]:
+    """(size name, its node or None, set explicitly); '' when an unresolved expression."""
+    profile = ctx.template.vm_profile
+    node = profile.get_ci("vmSize") if profile is not None else None
+    if node is None or (isinstance(node, StringNode) and node.text == ""):
+        return ctx.source_info.default_vm_size, node, False
+    value = ctx.template.value(node)
+    return (value if isinstance(value, str) else ""), node, True
+
+
+# -- AIB101 ---------------------------------------------------------------------------
+
+
+def _resource_group(resource_id: str) -> str | None:
+    match = re.match(r"^(/subscriptions/[^/]+/resourceGroups/[^/]+)", resource_id, re.I)
+    return match.group(1) if match else None
+
+
+@rule("AIB101", "info", "permission plan for the template identity", scope="template")
+def permission_plan(ctx: TemplateContext) -> None:
+    identity = ctx.template.resource.get_ci("identity")
+    if not isinstance(identity, ObjectNode):
+        return
+    template = ctx.template
+    plan: list[str] = []
+    source = template.source
+    if source is not None:
+        for key, what in (("imageId", "the source managed image"), ("imageVersionId", "the source gallery image")):
+            value = checkable(ctx, source.get_ci(key))
+            if value:
+                plan.append(f"Reader on {what} ({_short(value)})")
+    for distributor in template.distributors:
+        for key in ("imageId", "galleryImageId"):
+            value = checkable(ctx, distributor.get_ci(key))
+            if value:
+                group = _resource_group(value)
+                plan.append(
+                    f"Contributor (or the image-builder custom role) on {_short(group or value)} to write the {'image' if key == 'imageId' else 'gallery image version'}"
+                )
+    accounts = set()
+    for _, node in uri_fields(ctx):
+        value = checkable(ctx, node)
+        match = re.match(r"^https://([a-z0-9]+)\.blob\.core\.windows\.net/", value or "", re.I)
+        if match and "sig=" not in (value or ""):
+            accounts.add(match.group(1))
+    for account in sorted(accounts):
+        plan.append(
+            f"Storage Blob Data Reader on the storage account {account} (scripts and files are read through the identity)"
+        )
+    profile = template.vm_profile
+    vnet = profile.get_ci("vnetConfig") if profile is not None else None
+    if isinstance(vnet, ObjectNode):
+        for key in ("subnetId", "containerInstanceSubnetId"):
+            value = checkable(ctx, vnet.get_ci(key))
+            if value:
+                plan.append(f"Network Contributor (or join/read on the VNet) for {_short(value.rsplit('/subnets/', 1)[0])}")
+    staging = checkable(ctx, template.prop("stagingResourceGroup"))
+    if staging:
+        plan.append(f"Contributor on the staging resource group {_short(staging)}")
+    identities = profile.get_ci("userAssignedIdentities") if profile is not None else None
+    if isinstance(identities, ArrayNode) and identities.items:
+        plan.append(
+            f"Managed Identity Operator on each of the {len(identities.items)} build-VM identities (vmProfile.userAssignedIdentities)"
+        )
+    vaults = sorted(
+        {
+            m.lower()
+            for s in ctx.scripts
+            for m in re.findall(r"([a-z0-9-]+)\.vault\.azure\.net|--vault-name\s+([a-z0-9-]+)", s.source.text, re.I)
+            for m in m
+            if m
+        }
+    )
+    for vault in vaults:
+        plan.append(
+            f"Key Vault Secrets User on {vault} for the build VM's identity (vmProfile.userAssignedIdentities); its public access must stay enabled"
+        )
+    if plan:
+        ctx.report(
+            "AIB101",
+            _key_or_first(ctx.template.resource, "identity", ctx.template.resource),
+            "the template identity needs: " + "; ".join(plan),
+        )
+
+
+def _short(resource_id: str) -> str:
+    return re.sub(r"^/subscriptions/[^/]+", "/subscriptions/…", resource_id)
+
+
+# -- AIB102 ---------------------------------------------------------------------------
+
+_UNIQUE = {"utcnow", "newguid", "guid", "uniquestring", "deployment"}
+
+
+def _calls(tree: object) -> set[str]:
+    names: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Call):
+            names.add(node.name.lower())
+            stack.extend(node.args)
+        elif hasattr(node, "target"):
+            stack.extend([node.target, node.key])  # type: ignore[attr-defined]
+    return names
+
+
+@rule("AIB102", "warning", "ARM template deploys an image template under a fixed name", scope="template")
+def fixed_name(ctx: TemplateContext) -> None:
+    if not ctx.is_arm:
+        return
+    node = ctx.template.name_node
+    if not isinstance(node, StringNode):
+        return
+    text = node.text
+    if PLACEHOLDER.search(text):
+        return  # AIB020's
+    if is_expression(text):
+        try:
+            calls = _calls(parse_expression(text))
+        except ExpressionError:
+            return
+        if calls & _UNIQUE:
+            return
+        value = ctx.template.value(node)
+        if not isinstance(value, str):
+            return  # chosen at deployment time (a parameter without a default)
+        if PLACEHOLDER.search(value):
+            return
+        shown = f"'{value}' (from a default)"
+    else:
+        shown = f"'{text}'"
+    ctx.report(
+        "AIB102",
+        node,
+        f'the image template is always named {shown}: redeploying a changed template fails with "Conflict ... Update/Upgrade of image templates is currently not supported"; add a version or unique suffix (e.g. utcNow()) or delete the old template first',
+    )
+
+
+# -- AIB200 - AIB204 ---------------------------------------------------------------------
+
+
+def _timeout_anchor(ctx: TemplateContext) -> AnyNode | Span:
+    node = ctx.template.prop("buildTimeoutInMinutes")
+    return node if node is not None else _properties_anchor(ctx)
+
+
+@rule("AIB200", "warning", "buildTimeoutInMinutes lower than the work the template declares", scope="template")
+def timeout_too_short(ctx: TemplateContext) -> None:
+    timeout, explicit = timeout_minutes(ctx)
+    if timeout is None:
+        return
+    if ctx.source_info.is_windows and explicit and 1 <= timeout <= 59 and timeout > 5:
+        ctx.report(
+            "AIB200",
+            _timeout_anchor(ctx),
+            f"buildTimeoutInMinutes {timeout} on a Windows build: the docs advise at least 60 (deployment, Sysprep and capture alone take most of it)",
+        )
+        return
+    result = ctx.build_estimate
+    if result.build > timeout:
+        given = f"buildTimeoutInMinutes {timeout}" if explicit else "the default timeout of 4 hours"
+        ctx.report("AIB200", _timeout_anchor(ctx), f"{given} is shorter than the work the template declares: {result.describe()}")
+
+
+@rule("AIB201", "warning", "heavy work on a 1-vCPU or small build VM", scope="template")
+def small_vm(ctx: TemplateContext) -> None:
+    size, node, explicit = effective_vm_size(ctx)
+    info = size_info(size) if size else None
+    if info is None or (info[0] > 1 and info[1] >= 4):
+        return
+    heavy = []
+    if any(s.kind == "windowsupdate" for s in ctx.template.customizers):
+        heavy.append("Windows Update")
+    if any(what == "large downloads" for what, _ in ctx.build_estimate.parts):
+        heavy.append("large downloads")
+    if not heavy:
+        return
+    where = node if node is not None else _properties_anchor(ctx)
+    default = "" if explicit else " (the default for this source)"
+    ctx.report(
+        "AIB201",
+        where,
+        f'{" and ".join(heavy)} on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: the build can run out of resources or time ("Waiting for the Windows Modules Installer"); use Standard_D2s_v3 or larger',
+    )
+
+
+@rule("AIB202", "warning", "Windows build with only trivial customizations on a small VM", scope="template")
+def sysprep_timing(ctx: TemplateContext) -> None:
+    if not ctx.source_info.is_windows:
+        return
+    size, _, _ = effective_vm_size(ctx)
+    info = size_info(size) if size else None
+    if info is None or info[0] > 1:
+        return
+    steps = ctx.template.customizers
+    lines = sum(len(s.inline.items) for s in steps if s.inline is not None)
+    if any(s.kind in ("windowsupdate", "windowsrestart", "file") or s.field("scriptUri") is not None for s in steps) or lines > 3:
+        return
+    node = ctx.template.prop("customize")
+    anchor = node if node is not None else _properties_anchor(ctx)
+    ctx.report(
+        "AIB202",
+        Span(anchor.start, anchor.start + 1) if isinstance(anchor, (ObjectNode, ArrayNode)) else anchor,
+        f"so little runs before Sysprep on {size} (1 vCPU) that the guest agent may not be ready (IMAGE_STATE_UNDEPLOYABLE): add a PowerShell step with Start-Sleep -Seconds 60, or use a larger VM",
+    )
+
+
+@rule("AIB203", "warning", "gallery replication may outlive the build timeout", scope="template")
+def replication_timeout(ctx: TemplateContext) -> None:
+    timeout, _ = timeout_minutes(ctx)
+    if timeout is None:
+        return
+    result = ctx.build_estimate
+    if result.build > timeout or result.total <= timeout or not result.replication:
+        return  # AIB200 covers a build that is already too long
+    regions = replication_regions(ctx)
+    anchor: AnyNode | Span = _properties_anchor(ctx)
+    for distributor in ctx.template.distributors:
+        for key in ("targetRegions", "replicationRegions"):
+            member = distributor.member(key)
+            if member is not None:
+                anchor = member.key
+    ctx.report(
+        "AIB203",
+        anchor,
+        f'replication to {regions} regions needs about {result.replication} min more after a build {result.describe(with_replication=True)}, over the {timeout}-minute timeout: raise buildTimeoutInMinutes or replicate fewer regions ("Error waiting on shared image gallery")',
+    )
+
+
+@rule("AIB204", "warning", "the build likely outlives an Azure DevOps hosted job", scope="template")
+def devops_job(ctx: TemplateContext) -> None:
+    if ctx.config.profile != "azure-devops-hosted":
+        return
+    limit = ctx.config.devops_job_minutes
+    result = ctx.build_estimate
+    if result.total > limit:
+        ctx.report(
+            "AIB204",
+            _timeout_anchor(ctx),
+            f'a Microsoft-hosted Azure DevOps job stops after {limit} minutes, but the build is {result.describe(with_replication=True)}: run the build asynchronously or on a self-hosted agent ("The operation was canceled")',
+        )
+
+
+# -- AIB300 - AIB308 ---------------------------------------------------------------------
+
+_LINUX_ONLY = {"shell"}
+_WINDOWS_ONLY = {"powershell", "windowsupdate", "windowsrestart"}
+
+
+@rule("AIB300", "error", "customizer not valid for the source OS", scope="template")
+def customizer_os(ctx: TemplateContext) -> None:
+    info = ctx.source_info
+    if info.strength != "strong":
+        return
+    for step in ctx.template.steps:
+        wrong = (info.is_windows and step.kind in _LINUX_ONLY) or (info.is_linux and step.kind in _WINDOWS_ONLY)
+        if wrong and step.type_node is not None:
+            ctx.report(
+                "AIB300",
+                step.type_node,
+                f"a {step.type} step cannot run on {'Windows' if info.is_windows else 'Linux'} (source {info.evidence}): the build fails when it reaches it",
+            )
+
+
+@rule("AIB301", "warning", "File customizer that likely downloads more than 20 MB", scope="template")
+def large_file(ctx: TemplateContext) -> None:
+    for step in ctx.template.steps:
+        if step.kind != "file":
+            continue
+        node = step.field("sourceUri")
+        value = checkable(ctx, node)
+        name = large_artifact(value) if value else None
+        checked = ctx.url_results.get(value) if value else None
+        if checked is not None and checked.length is not None and node is not None:
+            if checked.length > 20 * 1024 * 1024:
+                ctx.report(
+                    "AIB301",
+                    node,
+                    f"the File customizer is meant for files under 20 MB, and this one is {checked.length / 1048576:.0f} MB (Content-Length): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
+                )
+            continue
+        if name and node is not None:
+            ctx.report(
+                "AIB301",
+                node,
+                f"the File customizer is meant for files under 20 MB, and {name} looks larger (an archive, disk image or installer): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
+            )
+
+
+@rule("AIB302", "error", "File destination the build cannot write", scope="template")
+def file_destination(ctx: TemplateContext) -> None:
+    linux = ctx.source_info.is_linux
+    for step in ctx.template.steps:
+        if step.kind != "file":
+            continue
+        node = step.field("destination")
+        value = checkable(ctx, node)
+        if value is None or node is None:
+            continue
+        windows_path = re.match(r"^[A-Za-z]:[\\/]", value) or value.startswith(("\\\\", "$env:", "%"))
+        if not value.startswith("/") and not windows_path:
+            ctx.report("AIB302", node, f"destination '{value}' is a relative path: give the full path, file name included")
+        elif linux and not (value == "/tmp" or value.startswith("/tmp/")):
+            ctx.report(
+                "AIB302",
+                node,
+                f"destination '{value}' is outside /tmp: the File customizer runs as the build user, who can only write /tmp; copy it to /tmp and move it with sudo in a Shell step",
+            )
+
+
+def _restart_after(steps: list, index: int) -> bool:  # type: ignore[type-arg]
+    return any(s.kind == "windowsrestart" for s in steps[index + 1 :])
+
+
+@rule("AIB303", "warning", "Windows Update not followed by a restart", scope="template")
+def restart_at_end(ctx: TemplateContext) -> None:
+    info = ctx.source_info
+    if not info.is_windows:
+        return
+    steps = ctx.template.customizers
+    updates = [i for i, s in enumerate(steps) if s.kind == "windowsupdate"]
+    if not updates or _restart_after(steps, updates[-1]):
+        return
+    last = steps[updates[-1]]
+    anchor = last.type_node or last.node
+    if info.family == "client":
+        ctx.report(
+            "AIB303",
+            anchor,
+            'no WindowsRestart after the last Windows Update on a Windows client image: VMs from it show "Please wait for the Windows Modules Installer" at first logon; end with a WindowsRestart customizer',
+        )
+    else:
+        ctx.report(
+            "AIB303",
+            anchor,
+            "no WindowsRestart after the last Windows Update: pending update work carries into the image and into Sysprep; end with a WindowsRestart customizer",
+            severity=Severity.INFO,
+        )
+
+
+@rule("AIB304", "info", "external script or file without sha256Checksum", scope="template")
+def no_checksum(ctx: TemplateContext) -> None:
+    for step in ctx.template.steps:
+        for key in ("scriptUri", "sourceUri"):
+            node = step.field(key)
+            if checkable(ctx, node) is None or node is None:
+                continue
+            checksum = step.field("sha256Checksum")
+            if not isinstance(checksum, StringNode) or checksum.text == "":
+                ctx.report(
+                    "AIB304",
+                    node,
+                    f"{key} has no sha256Checksum: a changed or tampered file runs unnoticed; add the file's SHA-256 (lower-case hex)",
+                )
+
+
+@rule("AIB306", "info", "Windows Server 2016 restart timeout under 30 minutes", scope="template")
+def ws2016_restart(ctx: TemplateContext) -> None:
+    info = ctx.source_info
+    if not (info.is_windows and info.server_year == "2016"):
+        return
+    for step in ctx.template.customizers:
+        if step.kind != "windowsrestart":
+            continue
+        node = step.field("restartTimeout")
+        value = checkable(ctx, node) if node is not None else "5m"
+        match = re.fullmatch(r"(\d+)([smh])", value or "")
+        if not match:
+            continue
+        minutes = int(match.group(1)) * {"s": 1 / 60, "m": 1, "h": 60}[match.group(2)]
+        if minutes < 30:
+            where = node if node is not None else (step.type_node or step.node)
+            ctx.report(
+                "AIB306",
+                where,
+                f"Windows Server 2016 restarts can exceed {value} (documented restart error 1190): set restartTimeout to 30m",
+            )
+
+
+@rule("AIB307", "warning", "CIS-hardened marketplace source", scope="template")
+def cis_source(ctx: TemplateContext) -> None:
+    source = ctx.template.source
+    publisher = source.get_ci("publisher") if source is not None else None
+    value = checkable(ctx, publisher)
+    if value and value.lower() == "center-for-internet-security-inc" and publisher is not None:
+        ctx.report(
+            "AIB307",
+            publisher,
+            "CIS-hardened images restrict WinRM, SSH and file permissions in ways that often break Image Builder builds: test the build early, or harden in a customizer instead",
+        )
+
+
+@rule("AIB308", "info", "VHD distribution without uri", scope="template")
+def vhd_without_uri(ctx: TemplateContext) -> None:
+    for distributor in ctx.template.distributors:
+        kind = ctx.template.value(distributor.get_ci("type"))
+        if isinstance(kind, str) and kind.lower() == "vhd" and distributor.get_ci("uri") is None:
+            hint = (
+                "; set uri to a blob URL of your own to keep it"
+                if ctx.schema_version >= "2022-07-01"
+                else "; from apiVersion 2022-07-01 a uri can name your own blob"
+            )
+            anchor = distributor.get_ci("type") or distributor
+            ctx.report(
+                "AIB308",
+                anchor,
+                f"the VHD stays in the staging storage account and is deleted with the image template: copy it out before deleting the template{hint}",
+            )
