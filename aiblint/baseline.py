@@ -8,6 +8,7 @@ counted: two identical findings in the baseline hide at most two.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -24,9 +25,14 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def stable_pointer(pointer: str) -> str:
+    """A script line's pointer without its index: inserting a line above must not change it."""
+    return re.sub(r"(/inline)/\d+$", r"\1", pointer)
+
+
 def key(diagnostic: Diagnostic) -> tuple[str, str, str, str]:
     file = Path(diagnostic.file).as_posix()
-    return (file, diagnostic.code, diagnostic.pointer, normalise(diagnostic.anchor))
+    return (file, diagnostic.code, stable_pointer(diagnostic.pointer), normalise(diagnostic.anchor))
 
 
 def write(path: Path, results: list[FileResult]) -> None:

@@ -45,6 +45,8 @@ class Finding:
     anchor: str = ""
     # Another file the finding belongs to (a local script mapped from a scriptUri).
     file: str | None = None
+    # An unambiguous fix: insert ``text`` at file offset ``offset`` (the LSP quick fix).
+    fix: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Diagnostic:
     end: int = 0
     anchor: str = ""
     help: str | None = None
+    fix: tuple[int, str] | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)

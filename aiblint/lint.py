@@ -66,11 +66,12 @@ class FileContext:
         pointer: str | None = None,
         severity: Severity | None = None,
         anchor: str = "",
+        fix: tuple[int, str] | None = None,
     ) -> None:
         span = where if isinstance(where, Span) else Span(where.start, where.end)
         if pointer is None:
             pointer = where.pointer if not isinstance(where, Span) else ""
-        self.findings.append(Finding(code, message, span, pointer, severity, anchor))
+        self.findings.append(Finding(code, message, span, pointer, severity, anchor, None, fix))
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -199,6 +200,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.span.end,
                 finding.anchor,
                 _help(finding.code),
+                finding.fix,
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -40,8 +40,9 @@ class TemplateContext:
         pointer: str | None = None,
         severity: Severity | None = None,
         anchor: str = "",
+        fix: tuple[int, str] | None = None,
     ) -> None:
-        self.file.report(code, where, message, pointer=pointer, severity=severity, anchor=anchor)
+        self.file.report(code, where, message, pointer=pointer, severity=severity, anchor=anchor, fix=fix)
 
     def add(self, finding: Finding) -> None:
         self.file.add(finding)

@@ -101,6 +101,7 @@ def prompting_cmdlet(ctx: ScriptContext) -> None:
                 command.start,
                 command.end,
                 f"{name} without -Force asks to trust the repository or install the NuGet provider: add -Force",
+                insert=(command.end, " -Force") if not command.via else None,
             )
         elif name == "Remove-Item" and not command.has("Recurse"):
             folders = [t.text for t in _targets(command) if t.value is not None and _looks_like_folder(t.text, made_folders)]
@@ -135,6 +136,7 @@ def noisy_installer(ctx: ScriptContext) -> None:
                     command.start,
                     command.end,
                     "msiexec without /qn (or /quiet, /passive) shows its installer dialog and waits: add /qn",
+                    insert=(command.end, " /qn") if not command.via else None,
                 )
         elif name == "choco" and words[:1] and words[0] in ("install", "upgrade", "uninstall") and not choco_confirmed:
             if not switches & {"-y", "--yes", "--confirm", "-yes", "-confirm"} and not any(

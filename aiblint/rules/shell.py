@@ -134,6 +134,7 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
                     command.start,
                     command.end,
                     f'{name} {sub} without -y stops at "Do you want to continue? [Y/n]" whenever it has more to do than the named packages, and the build cannot answer: add -y',
+                    insert=(command.positionals(_APT_VALUE_OPTS)[0].end, " -y"),
                 )
         elif name in _YUM:
             found = _yum_subcommand(command)
@@ -144,6 +145,7 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
                     command.start,
                     command.end,
                     f'{name} {sub} waits for an "Is this ok [y/N]" answer the build cannot give: add -y',
+                    insert=(command.positionals(_YUM_VALUE_OPTS)[0].end, " -y"),
                 )
             elif found and name == "microdnf" and not command.has_option("-y", "--assumeyes"):
                 ctx.report("AIB401", command.start, command.end, f"microdnf {found[0]} may wait for confirmation: add -y")

@@ -352,11 +352,13 @@ def restart_at_end(ctx: TemplateContext) -> None:
         return
     last = steps[updates[-1]]
     anchor = last.type_node or last.node
+    fix = _append_restart(ctx)
     if info.family == "client":
         ctx.report(
             "AIB303",
             anchor,
             'no WindowsRestart after the last Windows Update on a Windows client image: VMs from it show "Please wait for the Windows Modules Installer" at first logon; end with a WindowsRestart customizer',
+            fix=fix,
         )
     else:
         ctx.report(
@@ -364,7 +366,20 @@ def restart_at_end(ctx: TemplateContext) -> None:
             anchor,
             "no WindowsRestart after the last Windows Update: pending update work carries into the image and into Sysprep; end with a WindowsRestart customizer",
             severity=Severity.INFO,
+            fix=fix,
         )
+
+
+def _append_restart(ctx: TemplateContext) -> tuple[int, str] | None:
+    """Insert a WindowsRestart after the last customizer, indented like it."""
+    customize = ctx.template.prop("customize")
+    if not isinstance(customize, ArrayNode) or not customize.items:
+        return None
+    last = customize.items[-1]
+    text = ctx.document.text
+    line_start = text.rfind("\n", 0, last.start) + 1
+    indent = text[line_start : last.start] if text[line_start : last.start].strip() == "" else " "
+    return last.end, f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "10m" }}'
 
 
 @rule("AIB304", "info", "external script or file without sha256Checksum", scope="template")

@@ -67,12 +67,22 @@ class ScriptContext:
     def enabled(self, code: str) -> bool:
         return self.template.enabled(code)
 
-    def report(self, code: str, start: int, end: int, message: str, severity: Severity | None = None) -> None:
+    def report(
+        self,
+        code: str,
+        start: int,
+        end: int,
+        message: str,
+        severity: Severity | None = None,
+        insert: tuple[int, str] | None = None,
+    ) -> None:
+        """``insert``: an unambiguous fix, text to insert at a script offset."""
         source = self.source
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
-        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, source.file)
+        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and source.file is None else None
+        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, source.file, fix)
         self.script.findings.append((line, finding))
 
 
