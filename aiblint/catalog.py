@@ -27,7 +27,24 @@ def page(code: str) -> str | None:
         return None
     if "{{estimate-model}}" in text:
         text = text.replace("{{estimate-model}}", estimate_table())
+    prevents = prevented_failures(code)
+    if prevents:
+        listed = "\n".join(f"- `{sid}`: {title}" for sid, title in prevents)
+        text = text.rstrip() + f"\n\n## Prevents (guide section = `aiblint diagnose` id)\n{listed}\n"
     return text
+
+
+def prevented_failures(code: str) -> list[tuple[str, str]]:
+    """The troubleshooting-guide failures this rule catches before submission."""
+    import json
+
+    data = json.loads((Path(__file__).parent / "data" / "signatures.json").read_text(encoding="utf-8"))
+    found = []
+    for item in data["signatures"]:
+        rules = set(item["rules"]) | {r for v in item.get("variants", []) for r in v["rules"]}
+        if code in rules:
+            found.append((item["id"], item["title"]))
+    return found
 
 
 def estimate_table() -> str:
