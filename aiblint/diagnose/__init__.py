@@ -184,14 +184,16 @@ def diagnose(lines: Iterable[str] | Iterable[bytes]) -> Diagnosis:
     anything = _anything().search
     anything_bytes = _anything_bytes().search
     number = 0
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(lines, 1):  # noqa: B007 (the count is kept after the loop)
         if isinstance(raw, bytes):
             if not anything_bytes(raw):
                 continue
-            raw = raw.decode("utf-8", errors="replace")
-        elif not anything(raw):
-            continue
-        line = _PREFIX.sub("", raw.rstrip("\r\n"), count=1)
+            text = raw.decode("utf-8", errors="replace")
+        else:
+            text = str(raw)
+            if not anything(text):
+                continue
+        line = _PREFIX.sub("", text.rstrip("\r\n"), count=1)
         if "telemetry" in line or "Found command" in line:
             start = _START.search(line)
             if start:
