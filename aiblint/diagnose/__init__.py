@@ -184,7 +184,7 @@ def diagnose(lines: Iterable[str] | Iterable[bytes]) -> Diagnosis:
     anything = _anything().search
     anything_bytes = _anything_bytes().search
     number = 0
-    for number, raw in enumerate(lines, 1):  # noqa: B007 (the count is kept after the loop)
+    for number, raw in enumerate(lines, 1):
         if isinstance(raw, bytes):
             if not anything_bytes(raw):
                 continue
