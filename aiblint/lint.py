@@ -77,6 +77,8 @@ class FileContext:
         self.findings.append(finding)
 
     def enabled(self, code: str) -> bool:
+        if code.startswith("SC") and code[2:].isdigit():  # ShellCheck's own codes (--shellcheck)
+            return self.config.is_enabled(code, True, self.display)
         info = RULES.get(code)
         return info is not None and self.config.is_enabled(code, info.default_enabled, self.display)
 
@@ -112,6 +114,8 @@ def _diagnostic_at(code: str, message: str, display: str, line: int, column: int
 
 
 def _help(code: str) -> str:
+    if code.startswith("SC"):
+        return f"ShellCheck {code}: https://www.shellcheck.net/wiki/{code}"
     info = RULES.get(code)
     title = info.title if info else code
     return f"{title}: see `aiblint rule {code}`"
@@ -171,9 +175,9 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
     seen: set[tuple[str, int, int, str, str]] = set()
     diagnostics: list[Diagnostic] = []
     for finding in context.findings:
-        info = RULES.get(finding.code)
-        if info is None or not config.is_enabled(finding.code, info.default_enabled, context.display):
+        if not context.enabled(finding.code):
             continue
+        info = RULES.get(finding.code)
         file = finding.file or context.display
         lines = context.other_files.get(finding.file) if finding.file else context.document.lines
         if lines is None:
@@ -184,7 +188,8 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
         seen.add(key)
         line, column = lines.position(finding.span.start)
         end_line, end_column = lines.position(max(finding.span.end, finding.span.start))
-        severity = config.severity_of(finding.code, finding.severity or info.severity)
+        default = info.severity if info is not None else Severity.WARNING
+        severity = config.severity_of(finding.code, finding.severity or default)
         diagnostics.append(
             Diagnostic(
                 finding.code,

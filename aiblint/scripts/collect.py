@@ -156,6 +156,8 @@ def _display_path(path: Path) -> str:
 
 def analyse_scripts(template: TemplateContext) -> None:
     for script in template.scripts:
+        if script.language == "shell" and template.config.shellcheck:
+            _shellcheck(template, script)
         rules = checks(script.language)
         if not rules:
             continue
@@ -164,6 +166,39 @@ def analyse_scripts(template: TemplateContext) -> None:
             if info.check is not None and template.enabled(info.code):
                 info.check(context)
         _flush(template, script)
+
+
+def _shellcheck(template: TemplateContext, script: Script) -> None:
+    from aiblint.scripts import shellcheck
+
+    binary = shellcheck.executable()
+    if binary is None:
+        note = "--shellcheck: no shellcheck binary found (pip install 'aiblint[shellcheck]'); ShellCheck was skipped"
+        if note not in template.file.notes:
+            template.file.notes.append(note)
+        return
+    source = script.source
+    starts = [0]
+    for index, char in enumerate(source.text):
+        if char == "\n":
+            starts.append(index + 1)
+    for comment in shellcheck.run(source.text, binary):
+        if comment.line > len(starts):
+            continue
+        start = starts[comment.line - 1] + comment.column - 1
+        end_line = min(comment.end_line, len(starts))
+        end = starts[end_line - 1] + comment.end_column - 1
+        line = source.line_of(start)
+        finding = Finding(
+            comment.code,
+            f"{comment.message} (ShellCheck)",
+            source.file_span(start, max(end, start + 1)),
+            source.line_pointer(line),
+            comment.level,
+            line_anchor(source.line_text(line)),
+            source.file,
+        )
+        script.findings.append((line, finding))
 
 
 def _flush(template: TemplateContext, script: Script) -> None:

@@ -1,0 +1,3 @@
+# A PowerShell script reached through script-roots.
+Install-Module Az.Accounts -Scope AllUsers
+Write-Host "done"
