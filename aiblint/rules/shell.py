@@ -585,8 +585,10 @@ def _sed_replacements(expression: str) -> str:
         parts = expression[2:].split(delimiter)
         if len(parts) >= 2:
             return parts[1]
-    match = re.search(r"(?:^|[^\\])[aic]\\?\s*(.*)$", expression)
-    return match.group(1) if match and expression[:1] in "/$0123456789aic" else ""
+    if expression[:1] not in "/$0123456789aic":
+        return ""
+    match = re.search(r"(?:^|[^\\])[aic]\\?\s*([^\n]*)$", expression[:2000])
+    return match.group(1) if match else ""
 
 
 @rule("AIB411", "error", "SSH daemon stopped, disabled or moved", scope="shell")

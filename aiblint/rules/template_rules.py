@@ -90,15 +90,7 @@ def permission_plan(ctx: TemplateContext) -> None:
         plan.append(
             f"Managed Identity Operator on each of the {len(identities.items)} build-VM identities (vmProfile.userAssignedIdentities)"
         )
-    vaults = sorted(
-        {
-            m.lower()
-            for s in ctx.scripts
-            for m in re.findall(r"([a-z0-9-]+)\.vault\.azure\.net|--vault-name\s+([a-z0-9-]+)", s.source.text, re.I)
-            for m in m
-            if m
-        }
-    )
+    vaults = sorted({m.lower() for s in ctx.scripts for m in _VAULT.findall(s.source.text) for m in m if m})
     for vault in vaults:
         plan.append(
             f"Key Vault Secrets User on {vault} for the build VM's identity (vmProfile.userAssignedIdentities); its public access must stay enabled"
@@ -109,6 +101,10 @@ def permission_plan(ctx: TemplateContext) -> None:
             _key_or_first(ctx.template.resource, "identity", ctx.template.resource),
             "the template identity needs: " + "; ".join(plan),
         )
+
+
+# Key Vault names are 3-24 characters: bounded so a long word cannot make this quadratic.
+_VAULT = re.compile(r"(?<![a-z0-9-])([a-z0-9-]{3,24})\.vault\.azure\.net|--vault-name\s+([a-z0-9-]{3,24})", re.I)
 
 
 def _short(resource_id: str) -> str:

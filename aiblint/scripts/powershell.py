@@ -101,7 +101,7 @@ SWITCHES = {
 }  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class PsArg:
     raw: str
     start: int
@@ -115,7 +115,7 @@ class PsArg:
         return self.value if self.value is not None else self.raw
 
 
-@dataclass
+@dataclass(slots=True)
 class PsCommand:
     name: str  # cmdlet as canonically written, or a native program's base name in lower case
     written: str  # the name as written
@@ -169,7 +169,7 @@ class PsCommand:
         return {w.lower() for w in self.words() if w.startswith(("/", "-"))}
 
 
-@dataclass
+@dataclass(slots=True)
 class PsComment:
     text: str
     start: int

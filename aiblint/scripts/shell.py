@@ -20,7 +20,7 @@ from typing import Any
 # -- words and commands ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     raw: str  # as written
     start: int
@@ -35,14 +35,14 @@ class Word:
         return self.value if self.value is not None else self.raw
 
 
-@dataclass
+@dataclass(slots=True)
 class Redirect:
     operator: str  # '>', '>>', '<', '<<', '<<<', '&>', ...
     target: Word | None
     body: str | None = None  # a heredoc's text
 
 
-@dataclass
+@dataclass(slots=True)
 class ShellCommand:
     name: str  # effective command, basename (`/usr/bin/apt-get` -> `apt-get`)
     name_word: Word
@@ -151,7 +151,7 @@ class ShellCommand:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Construct:
     """A piece of bash-only syntax found in a ``/bin/sh`` script (AIB404)."""
 
@@ -160,7 +160,7 @@ class Construct:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ShellComment:
     text: str
     start: int
@@ -268,6 +268,16 @@ class _Chars:
 
 
 def parse_tree(text: str) -> tuple[Any, _Chars]:
+    """Parse with tree-sitter-bash, which is only ever shown ASCII.
+
+    Its external scanner can crash the process (a segfault, found by the property tests)
+    on an unterminated here-document mixed with non-ASCII characters. Outside quotes such
+    characters are plain word characters to a shell, so each becomes an 'a' for the
+    parser: the structure is the same, byte offsets equal character offsets, and words
+    are still read from the original text.
+    """
+    if not text.isascii():
+        text = "".join(char if char < "\x80" else "a" for char in text)
     chars = _Chars(text)
     return _parser().parse(chars.data), chars
 
