@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at start-up
 
 from aiblint import __version__
+
+if TYPE_CHECKING:  # kept off the start-up path: `aiblint --version` imports nothing else
+    from collections.abc import Iterator, Sequence
+    from pathlib import Path
+    from typing import Any, NoReturn
 
 SUBCOMMANDS = ("rules", "rule", "diagnose", "lsp")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
@@ -36,6 +40,8 @@ def _parser(prog: str) -> Any:
 
 
 def _lint_parser() -> Any:
+    from pathlib import Path
+
     from aiblint.report import FORMATS
 
     parser = _parser("aiblint")
@@ -114,6 +120,8 @@ def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
 
 
 def _lint(args: list[str]) -> int:
+    from pathlib import Path
+
     options = _lint_parser().parse_args(args)
     from aiblint.config import ConfigCache, ConfigError
     from aiblint.diagnostics import Severity
@@ -221,6 +229,8 @@ def _read(display: str, path: Path | None) -> bytes:
 
 def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Path | None, bool, bool]]:
     """(name to show, path for config lookup, named explicitly, read stdin) per file."""
+    from pathlib import Path
+
     for given in paths:
         if given == "-":
             yield (stdin_name or "<stdin>", Path(stdin_name) if stdin_name else None, True, True)
@@ -236,6 +246,8 @@ def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Pa
 
 
 def _walk(folder: Path) -> Iterator[Path]:
+    from pathlib import Path
+
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for name in files:

@@ -1,0 +1,141 @@
+"""aiblint's benchmarks, one command: `python benchmarks/run.py` (after `pip install -e '.[test]'`).
+
+Prints a table of medians over interleaved runs (so machine noise hits both sides alike):
+
+a. one typical template, whole process: aiblint vs check-jsonschema validating the same
+   file against aiblint's own schema for its apiVersion (schema only: the closest peer);
+b. the public corpus (../shared/corpus/templates) in one call;
+c. scaling with template size (1x, 10x, 100x customizers), in process;
+d. `aiblint --version` beside a bare `python -c pass`;
+e. the language server's re-lint after a change (the work behind publishDiagnostics) for a
+   1000-line template, and the script analysers alone on 1000-line scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "templates"
+sys.path.insert(0, str(ROOT))
+
+
+def _time(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=False)
+    return time.perf_counter() - start
+
+
+def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            samples[name].append(_time(argv))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def in_process(func, runs: int) -> float:  # type: ignore[no-untyped-def]
+    func()  # warm: schemas and grammars load once per run in real use too
+    values = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        values.append(time.perf_counter() - start)
+    return statistics.median(values)
+
+
+def _template(customizers: int, lines: int = 10) -> str:
+    template = json.loads((ROOT / "examples" / "ubuntu-good.json").read_text())
+    step = {"type": "Shell", "name": "s", "inline": [f"sudo apt-get install -y pkg{i} && echo step {i}" for i in range(lines)]}
+    template["properties"]["customize"] = [dict(step, name=f"s{i}") for i in range(customizers)]
+    return json.dumps(template, indent=2)
+
+
+def main() -> int:
+    from aiblint.config import Config
+    from aiblint.lint import LintOptions, lint_text
+
+    python = sys.executable
+    aiblint = [python, "-m", "aiblint", "--quiet", "--exit-zero"]
+    typical = "examples/windows-good.json"
+    rows: list[tuple[str, str]] = []
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+    check = shutil.which("check-jsonschema") or str(Path(python).parent / "check-jsonschema")
+    commands = {"aiblint": [*aiblint, typical]}
+    if Path(check).exists():
+        commands["check-jsonschema"] = [check, "--schemafile", "schemas/2024-02-01.json", typical]
+    result = interleaved(commands, 11)
+    rows.append(("a. typical template, aiblint (full lint)", f"{result['aiblint'] * 1000:.0f} ms"))
+    if "check-jsonschema" in result:
+        rows.append(("a. same file, check-jsonschema (schema only)", f"{result['check-jsonschema'] * 1000:.0f} ms"))
+        rows.append(("a. ratio aiblint / check-jsonschema", f"{result['aiblint'] / result['check-jsonschema']:.2f}x"))
+
+    if CORPUS.is_dir():
+        files = [str(p) for p in sorted(CORPUS.iterdir())]
+        corpus = interleaved({"corpus": [*aiblint, *files]}, 5)["corpus"]
+        rows.append((f"b. corpus, {len(files)} files in one call", f"{corpus:.2f} s"))
+
+    config = Config()
+    per_size = {}
+    for factor in (1, 10, 100):
+        text = _template(factor)
+        per_size[factor] = in_process(lambda text=text: lint_text(text, "t.json", config, None, LintOptions()), 5)
+        rows.append((f"c. {factor:>3} customizers ({len(text) // 1024} KB), in process", f"{per_size[factor] * 1000:.1f} ms"))
+    rows.append(("c. 100x / 10x time (linear: ~10)", f"{per_size[100] / per_size[10]:.1f}"))
+
+    console = Path(python).parent / "aiblint"
+    version = [str(console), "--version"] if console.exists() else [python, "-m", "aiblint", "--version"]
+    startup = interleaved({"version": version, "bare": [python, "-c", "pass"]}, 21)
+    rows.append(("d. aiblint --version", f"{startup['version'] * 1000:.0f} ms"))
+    rows.append(("d. python -c pass", f"{startup['bare'] * 1000:.0f} ms"))
+    rows.append(("d. ratio", f"{startup['version'] / startup['bare']:.2f}x"))
+
+    big = _template(1, 1000)
+    relint = in_process(lambda: lint_text(big, "t.json", config, None, LintOptions()), 5)
+    rows.append(("e. re-lint of a 1000-line template (LSP didChange work)", f"{relint * 1000:.1f} ms"))
+    from aiblint.scripts.powershell import analyse as analyse_ps
+    from aiblint.scripts.shell import analyse as analyse_shell
+
+    shell_text = "\n".join(f"sudo apt-get install -y pkg{i} && echo 'step {i}' | tee -a /tmp/log" for i in range(1000))
+    ps_text = "\n".join(f"Install-Module Mod{i} -Force; Write-Host 'step {i}'" for i in range(1000))
+    rows.append(("e. Shell model, 1000-line script", f"{in_process(lambda: analyse_shell(shell_text), 5) * 1000:.1f} ms"))
+    rows.append(("e. PowerShell model, 1000-line script", f"{in_process(lambda: analyse_ps(ps_text), 5) * 1000:.1f} ms"))
+    shell_template = json.loads(_template(1, 1))
+    shell_template["properties"]["customize"][0]["inline"] = shell_text.splitlines()
+    shell_doc = json.dumps(shell_template)
+    rows.append(
+        (
+            "e. full Shell rules on that script (lint_text)",
+            f"{in_process(lambda: lint_text(shell_doc, 't.json', config, None, LintOptions()), 5) * 1000:.1f} ms",
+        )
+    )
+    ps_template = json.loads((ROOT / "examples" / "windows-good.json").read_text())
+    ps_template["properties"]["customize"][0]["inline"] = ps_text.splitlines()
+    ps_doc = json.dumps(ps_template)
+    rows.append(
+        (
+            "e. full PowerShell rules on that script (lint_text)",
+            f"{in_process(lambda: lint_text(ps_doc, 't.json', config, None, LintOptions()), 5) * 1000:.1f} ms",
+        )
+    )
+
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measure'.ljust(width)}  median")
+    for name, value in rows:
+        print(f"{name.ljust(width)}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

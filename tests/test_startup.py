@@ -1,0 +1,53 @@
+"""Start-up budget: heavy modules load only when the files at hand need them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = (
+    "jsonschema",
+    "referencing",
+    "pyparsing",
+    "tree_sitter",
+    "tree_sitter_bash",
+    "tree_sitter_pwsh",
+    "pygls",
+    "lsprotocol",
+    "pydantic",
+)
+
+
+def _imported(args: list[str]) -> set[str]:
+    code = (
+        "import sys, json\n"
+        "from aiblint.cli import main\n"
+        f"main({args!r})\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_version_imports_nothing_heavy():
+    assert not _imported(["--version"]) & set(HEAVY)
+
+
+def test_linting_a_linux_template_loads_only_what_it_needs():
+    loaded = _imported(["--quiet", "--exit-zero", "examples/ubuntu-good.json"])
+    assert {"jsonschema", "tree_sitter", "tree_sitter_bash"} <= loaded
+    assert not loaded & {"tree_sitter_pwsh", "pyparsing", "pygls", "lsprotocol", "pydantic"}
+
+
+def test_linting_a_windows_template_does_not_load_the_bash_grammar():
+    loaded = _imported(["--quiet", "--exit-zero", "examples/windows-good.json"])
+    assert "tree_sitter_pwsh" in loaded
+    assert not loaded & {"tree_sitter_bash", "pyparsing", "pygls", "lsprotocol", "pydantic"}
+
+
+def test_expressions_load_the_arm_grammar():
+    loaded = _imported(["--quiet", "--exit-zero", "fixtures/AIB006/near_miss_valid_expressions.json"])
+    assert "pyparsing" in loaded
