@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
-TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at start-up
-
 from aiblint import __version__
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at start-up
 
 if TYPE_CHECKING:  # kept off the start-up path: `aiblint --version` imports nothing else
     from collections.abc import Iterator, Sequence
