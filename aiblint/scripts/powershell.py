@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from aiblint.scripts.shell import _Chars
+from aiblint.scripts.spans import RawComment as PsComment
 
 # Windows PowerShell 5.1 aliases (Get-Alias), lower-case -> cmdlet
 ALIASES = {
@@ -169,14 +170,6 @@ class PsCommand:
         return {w.lower() for w in self.words() if w.startswith(("/", "-"))}
 
 
-@dataclass(slots=True)
-class PsComment:
-    text: str
-    start: int
-    end: int
-    own_line: bool
-
-
 @dataclass
 class PsModel:
     text: str
@@ -281,16 +274,9 @@ class _Walker:
         if kind == "command":
             self._command(node, region, via, piped)
             return
-        if kind == "pipeline":
-            previous: PsCommand | None = None
-            for child in node.named_children:
-                before = len(self.model.commands)
-                self.walk(child, region, via, previous)
-                if len(self.model.commands) > before:
-                    previous = self.model.commands[before]
-            return
-        if kind == "pipeline_chain":
-            previous = piped
+        if kind in ("pipeline", "pipeline_chain"):
+            # each element reads the output of the one before it
+            previous: PsCommand | None = piped if kind == "pipeline_chain" else None
             for child in node.named_children:
                 before = len(self.model.commands)
                 self.walk(child, region, via, previous)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from aiblint.scripts.spans import RawComment as ShellComment
+
 # -- words and commands ---------------------------------------------------------------
 
 
@@ -158,14 +160,6 @@ class Construct:
     what: str
     start: int
     end: int
-
-
-@dataclass(slots=True)
-class ShellComment:
-    text: str
-    start: int
-    end: int
-    own_line: bool
 
 
 @dataclass

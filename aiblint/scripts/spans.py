@@ -15,6 +15,16 @@ from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
 
 
+@dataclass(slots=True)
+class RawComment:
+    """A comment as a script parser found it (offsets in the script), for suppressions."""
+
+    text: str
+    start: int
+    end: int
+    own_line: bool  # nothing but white space before it on its line
+
+
 @dataclass
 class ScriptSource:
     text: str
