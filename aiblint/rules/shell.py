@@ -220,7 +220,6 @@ def interactive_command(ctx: ScriptContext) -> None:
     commands = _commands(ctx)
     for index, command in enumerate(commands):
         name = command.name
-        earlier = commands[:index]
         if name == "read" and not command.stdin_fed and not command.has_option("-t"):
             ctx.report(
                 "AIB402",
@@ -278,16 +277,17 @@ def interactive_command(ctx: ScriptContext) -> None:
                 "AIB402", command.start, command.end, "dpkg-reconfigure asks its questions on a terminal: add -f noninteractive"
             )
         elif name in ("apt-get", "apt", "aptitude"):
-            _apt_questions(ctx, command, earlier)
+            _apt_questions(ctx, command, commands, index)
 
 
-def _apt_questions(ctx: ScriptContext, command: ShellCommand, earlier: list[ShellCommand]) -> None:
+def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[ShellCommand], index: int) -> None:
+    """Debconf and changed-config-file questions; looks back only when it has to."""
     sub = _apt_subcommand(command)
     if sub is None:
         return
     noninteractive = _noninteractive(command)
     if sub in _UPGRADES:
-        force = _force_conf(command, earlier)
+        force = _force_conf(command, commands[:index])
         if noninteractive and force:
             return
         missing = []
@@ -322,8 +322,7 @@ def _apt_questions(ctx: ScriptContext, command: ShellCommand, earlier: list[Shel
         )
         return
     asking = [p for p in packages if p in _DEBCONF_PACKAGES]
-    preseeded = any(c.name == "debconf-set-selections" for c in earlier)
-    if asking and not noninteractive and not preseeded:
+    if asking and not noninteractive and not any(c.name == "debconf-set-selections" for c in commands[:index]):
         ctx.report(
             "AIB402",
             command.start,
