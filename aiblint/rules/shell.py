@@ -626,6 +626,10 @@ def sshd_stopped(ctx: ScriptContext) -> None:
 
 
 def _sshd_config_edit(ctx: ScriptContext, command: ShellCommand) -> None:
+    if not any("sshd_config" in w.raw for w in command.args) and not any(
+        r.target is not None and "sshd_config" in r.target.raw for r in command.redirects
+    ):
+        return  # the cheap test first: this runs for every command
     targets = [t for _, t in command.output_files()] + [w.text for w in command.positionals()]
     if not any("sshd_config" in t for t in targets):
         return

@@ -302,7 +302,7 @@ class _Walker:
         self.last_command: ShellCommand | None = None  # the command _n_command emitted last
 
     # A text region of the script parsed on its own (the script, or an sh -c string).
-    def walk_text(self, text: str, to_script: Callable[[int], int], state: _State, top: bool) -> None:
+    def walk_text(self, text: str, to_script: Callable[[int], int] | None, state: _State, top: bool) -> None:
         tree, chars = parse_tree(text)
         root = tree.root_node
         if top and root.has_error:
@@ -563,7 +563,7 @@ class _Walker:
             for name, value in prefix_env.items():  # `A=1` alone is an assignment
                 state.variables[name] = value
             return
-        end = region.to_script(region.local(children[-1].end_byte))
+        end = region.script_offset(children[-1].end_byte)
         env = dict(state.exported)
         env.update(prefix_env)
         self._emit(words, end, env, state, region, inline_redirects)
@@ -817,30 +817,42 @@ def _wrapper_skip(name: str, rest: list[Word]) -> int | None:
 class _Region:
     """A parsed text and the map from its character offsets to the script's."""
 
-    def __init__(self, text: str, chars: _Chars, to_script: Callable[[int], int]) -> None:
+    def __init__(self, text: str, chars: _Chars, to_script: Callable[[int], int] | None) -> None:
+        # parse_tree shows tree-sitter ASCII only, so its byte offsets are character offsets
         self.text = text
         self.chars = chars
-        self.to_script = to_script
+        self.to_script = to_script  # None: this region is the script itself
 
     def local(self, byte: int) -> int:
-        return self.chars.char(byte)
+        return byte
 
     def span(self, node: Any) -> tuple[int, int]:
-        return self.to_script(self.local(node.start_byte)), self.to_script(self.local(node.end_byte))
+        to = self.to_script
+        if to is None:
+            return node.start_byte, node.end_byte
+        return to(node.start_byte), to(node.end_byte)
 
     def node_text(self, node: Any) -> str:
-        return self.text[self.local(node.start_byte) : self.local(node.end_byte)]
+        return self.text[node.start_byte : node.end_byte]
 
     def word(self, node: Any, variables: dict[str, str] | None = None) -> Word:
-        start, end = self.span(node)
-        raw = self.node_text(node)
+        first, last = node.start_byte, node.end_byte
+        to = self.to_script
+        start, end = (first, last) if to is None else (to(first), to(last))
+        raw = self.text[first:last]
         value = _static_value(node, self, variables)
         expansion = None
-        if node.type == "simple_expansion" or (node.type == "expansion" and len(node.named_children) == 1):
-            names = [c for c in node.named_children if c.type == "variable_name"]
-            if names:
-                expansion = self.node_text(names[0])
-        return Word(raw, start, end, value, expansion, self.local(node.start_byte))
+        kind = node.type
+        if kind == "simple_expansion" or kind == "expansion":
+            named = node.named_children
+            if kind == "simple_expansion" or len(named) == 1:
+                names = [c for c in named if c.type == "variable_name"]
+                if names:
+                    expansion = self.node_text(names[0])
+        return Word(raw, start, end, value, expansion, first)
+
+    def script_offset(self, local: int) -> int:
+        return local if self.to_script is None else self.to_script(local)
 
     def inner_text(self, word: Word) -> tuple[str, Callable[[int], int]] | None:
         """The text a shell string hands to `sh -c`, and the map back to the script."""
@@ -850,17 +862,20 @@ class _Region:
             base = word.start + 1
             return raw[
                 1:-1
-            ], lambda offset: self.to_script(local_start + 1 + offset) if local_start is not None else base + offset
+            ], lambda offset: self.script_offset(local_start + 1 + offset) if local_start is not None else base + offset
         if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
             text, positions = _unescape_double(raw[1:-1])
 
             def mapping(offset: int) -> int:
                 index = positions[min(offset, len(positions) - 1)]
-                return self.to_script(local_start + 1 + index) if local_start is not None else word.start + 1 + index
+                return self.script_offset(local_start + 1 + index) if local_start is not None else word.start + 1 + index
 
             return text, mapping
         if word.value is not None and "'" not in raw and '"' not in raw and "\\" not in raw:
-            return raw, lambda offset: self.to_script(local_start + offset) if local_start is not None else word.start + offset
+            return (
+                raw,
+                lambda offset: self.script_offset(local_start + offset) if local_start is not None else word.start + offset,
+            )
         return None
 
 
@@ -936,5 +951,5 @@ def analyse(text: str, dialect: str = "sh", environment: dict[str, str] | None =
     model = ShellModel(text)
     walker = _Walker(model)
     state = _State(dict(environment or {}), dict(environment or {}), dialect)
-    walker.walk_text(text, lambda offset: offset, state, top=True)
+    walker.walk_text(text, None, state, top=True)
     return model
