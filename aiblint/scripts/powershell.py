@@ -21,6 +21,7 @@ from typing import Any
 
 from aiblint.scripts.shell import _Chars
 from aiblint.scripts.spans import RawComment as PsComment
+from aiblint.scripts.spans import find_comments
 
 # Windows PowerShell 5.1 aliases (Get-Alias), lower-case -> cmdlet
 ALIASES = {
@@ -252,22 +253,8 @@ class _Walker:
         tree = _parser().parse(chars.data)
         region = _Region(text, chars, offset)
         if top:
-            self._comments(tree.root_node, region)
+            self.model.comments = find_comments(tree.root_node, text, region.local, region.span, region.node_text)
         self.walk(tree.root_node, region, via)
-
-    def _comments(self, root: Any, region: _Region) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node.type == "comment":
-                start, end = region.span(node)
-                local = region.local(node)
-                line_start = region.text.rfind("\n", 0, local) + 1
-                own = region.text[line_start:local].strip() == ""
-                self.model.comments.append(PsComment(region.node_text(node), start, end, own))
-            else:
-                stack.extend(node.children)
-        self.model.comments.sort(key=lambda c: c.start)
 
     def walk(self, node: Any, region: _Region, via: tuple[str, ...], piped: PsCommand | None = None) -> None:
         kind = node.type

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from aiblint.scripts.spans import RawComment as ShellComment
+from aiblint.scripts.spans import find_comments
 
 # -- words and commands ---------------------------------------------------------------
 
@@ -309,21 +310,8 @@ class _Walker:
             self.model.has_error_nodes = True
         region = _Region(text, chars, to_script)
         if top:
-            self._comments(root, region)
+            self.model.comments = find_comments(root, text, lambda n: n.start_byte, region.span, region.node_text)
         self.walk(root, region, state)
-
-    def _comments(self, root: Any, region: _Region) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node.type == "comment":
-                start, end = region.span(node)
-                line_start = region.text.rfind("\n", 0, region.local(node.start_byte)) + 1
-                own = region.text[line_start : region.local(node.start_byte)].strip() == ""
-                self.model.comments.append(ShellComment(region.node_text(node), start, end, own))
-            elif node.child_count:
-                stack.extend(reversed(node.children))
-        self.model.comments.sort(key=lambda c: c.start)
 
     def walk(self, node: Any, region: _Region, state: _State) -> None:
         kind = node.type

@@ -9,7 +9,9 @@ files (mapped from a ``scriptUri``) map one to one onto their own text.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
@@ -23,6 +25,29 @@ class RawComment:
     start: int
     end: int
     own_line: bool  # nothing but white space before it on its line
+
+
+def find_comments(
+    root: Any, text: str, start_char: Callable[[Any], int], span: Callable[[Any], tuple[int, int]], text_of: Callable[[Any], str]
+) -> list[RawComment]:
+    """Every `comment` node under ``root`` (either grammar), in script order.
+
+    ``start_char`` is a node's character offset in ``text`` (to tell whether the comment has
+    its line to itself), ``span`` its offsets in the script, ``text_of`` its text.
+    """
+    found: list[RawComment] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            local = start_char(node)
+            line_start = text.rfind("\n", 0, local) + 1
+            start, end = span(node)
+            found.append(RawComment(text_of(node), start, end, text[line_start:local].strip() == ""))
+        elif node.child_count:
+            stack.extend(node.children)
+    found.sort(key=lambda c: c.start)
+    return found
 
 
 @dataclass
