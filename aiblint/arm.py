@@ -162,6 +162,15 @@ class Access:
     key: Any  # str for .prop, an expression for [index]
 
 
+class ArmExpression:
+    """Stands in for an expression's value in schema validation: valid wherever a value goes."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def is_expression(text: str) -> bool:
     return len(text) >= 2 and text.startswith("[") and text.endswith("]") and not text.startswith("[[")
 

@@ -18,9 +18,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from aiblint.arm import is_expression
+from aiblint.arm import ArmExpression, is_expression
 from aiblint.diagnostics import Severity
 from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, NumberNode, ObjectNode, StringNode
+from aiblint.schema_fast import QuickValidator
 
 STRICT_FROM = "2024-02-01"  # the service rejects unknown fields and wrong case from here on
 # `<region>`, `<subscriptionID>`, and the unclosed `<region1` some samples ship
@@ -43,15 +44,6 @@ ALIASES = {
     "sourceURI": "sourceUri",
     "buildTimeout": "buildTimeoutInMinutes",
 }
-
-
-class ArmExpression:
-    """Stands in for an expression value: valid wherever a value goes."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
 
 
 def schemas_dir() -> Path:
@@ -79,6 +71,11 @@ def newest_stable() -> str:
 def load_schema(version: str) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads((schemas_dir() / f"{version}.json").read_text(encoding="utf-8"))
     return schema
+
+
+@cache
+def _quick_validator(version: str) -> QuickValidator:
+    return QuickValidator(load_schema(version))
 
 
 @cache
@@ -237,6 +234,8 @@ _SPECIAL_TYPES = {
 
 def validate(resource: ObjectNode, version: str, arm: bool, strict_allowed: bool = True) -> list[SchemaFinding]:
     instance = to_instance(resource, arm)
+    if _quick_validator(version).conforms(instance):
+        return []  # the common case, answered without importing jsonschema
     strict = version >= STRICT_FROM and strict_allowed
     findings: list[SchemaFinding] = []
     seen: set[tuple[str, int, str]] = set()

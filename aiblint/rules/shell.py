@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from collections.abc import Collection
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
@@ -16,6 +17,11 @@ DEPROVISION_SCRIPT = "/tmp/DeprovisioningScript.sh"
 def _commands(ctx: ScriptContext) -> list[ShellCommand]:
     model: ShellModel = ctx.model
     return model.commands
+
+
+def _named(ctx: ScriptContext, names: Collection[str]) -> list[ShellCommand]:
+    model: ShellModel = ctx.model
+    return model.named(names)
 
 
 def _answered_by_pipe(command: ShellCommand) -> bool:
@@ -120,12 +126,15 @@ def _yum_subcommand(command: ShellCommand) -> tuple[str, str] | None:
     return (sub, "") if sub in _YUM_PROMPTING else None
 
 
+_PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "add-apt-repository", "pip", "pip3", "conda", "mamba"}
+
+
 @rule("AIB401", "error", "package manager waits for confirmation", scope="shell")
 def package_manager_prompt(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
+    for command in _named(ctx, _PROMPTING_TOOLS):
+        name = command.name
         if _answered_by_pipe(command) or _option_like_expansion(command):
             continue
-        name = command.name
         if name in _APT:
             sub = _apt_subcommand(command)
             if sub in _APT_PROMPTING and not _apt_assumes_yes(command):
@@ -215,10 +224,13 @@ def _noninteractive(command: ShellCommand) -> bool:
     return command.env.get("DEBIAN_FRONTEND") == "noninteractive"
 
 
+_ASKING_TOOLS = {"read", "passwd", "ssh-keygen", "ufw", "az", "dpkg-reconfigure", *_APT}
+
+
 @rule("AIB402", "warning", "command that stops for a person", scope="shell")
 def interactive_command(ctx: ScriptContext) -> None:
     commands = _commands(ctx)
-    for index, command in enumerate(commands):
+    for command in _named(ctx, _ASKING_TOOLS):
         name = command.name
         if name == "read" and not command.stdin_fed and not command.has_option("-t"):
             ctx.report(
@@ -277,7 +289,7 @@ def interactive_command(ctx: ScriptContext) -> None:
                 "AIB402", command.start, command.end, "dpkg-reconfigure asks its questions on a terminal: add -f noninteractive"
             )
         elif name in ("apt-get", "apt", "aptitude"):
-            _apt_questions(ctx, command, commands, index)
+            _apt_questions(ctx, command, commands, command.index)
 
 
 def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[ShellCommand], index: int) -> None:
@@ -462,13 +474,17 @@ def _iptables_chain_op(command: ShellCommand) -> tuple[str, str] | None:
     return None
 
 
+_IPTABLES = ("iptables", "ip6tables", "iptables-nft", "iptables-legacy")
+_FIREWALL_TOOLS = {"ufw", *_IPTABLES, "firewall-cmd", "nft"}
+
+
 @rule("AIB410", "error", "firewall change that cuts the build's SSH connection (port 22)", scope="shell")
 def firewall_cuts_ssh(ctx: ScriptContext) -> None:
     ufw_ssh_allowed = False
     iptables_ok = False
     nft_ok = False
     commands = _commands(ctx)
-    for index, command in enumerate(commands):
+    for command in _named(ctx, _FIREWALL_TOOLS):
         name = command.name
         words = command.words
         if name == "ufw":
@@ -486,7 +502,7 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                     command.end,
                     "ufw enable with no earlier `ufw allow OpenSSH` (or 22/tcp) blocks the SSH connection the build runs over",
                 )
-        elif name in ("iptables", "ip6tables", "iptables-nft", "iptables-legacy"):
+        elif name in _IPTABLES:
             operation = _iptables_chain_op(command)
             target = (command.option_value("-j", "--jump") or "").upper()
             if operation is None:
@@ -528,7 +544,7 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                     )
         elif name == "firewall-cmd":
             permanent_only = command.has_option("--permanent") and not any(
-                c.name == "firewall-cmd" and c.has_option("--reload", "--complete-reload") for c in commands[index + 1 :]
+                c.name == "firewall-cmd" and c.has_option("--reload", "--complete-reload") for c in commands[command.index + 1 :]
             )
             if permanent_only:
                 continue
@@ -590,10 +606,18 @@ def _sed_replacements(expression: str) -> str:
     return match.group(1) if match else ""
 
 
+# The commands that can stop sshd; any other command can still edit sshd_config.
+_SSH_STOPPERS = {"systemctl", "service", "ssh", "sshd", "apt-get", "apt", "yum", "dnf"}
+
+
 @rule("AIB411", "error", "SSH daemon stopped, disabled or moved", scope="shell")
 def sshd_stopped(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
+    edits_possible = "sshd_config" in ctx.source.text  # the edit check reads the words as written
+    for command in _commands(ctx) if edits_possible else _named(ctx, _SSH_STOPPERS):
         name = command.name
+        if name not in _SSH_STOPPERS:
+            _sshd_config_edit(ctx, command)
+            continue
         words = command.words
         sub = command.subcommand
         units = {w for w in words[1:] if w in _SSH_UNITS}
@@ -621,7 +645,7 @@ def sshd_stopped(ctx: ScriptContext) -> None:
                 command.end,
                 f"removing {'openssh-server' if 'openssh-server' in words else 'openssh'} stops sshd, the build's connection",
             )
-        else:
+        elif edits_possible:
             _sshd_config_edit(ctx, command)
 
 
@@ -734,6 +758,8 @@ def _written_content(command: ShellCommand) -> str | None:
 
 @rule("AIB421", "warning", "deprovisioning script override without waagent -deprovision", scope="shell")
 def override_without_deprovision(ctx: ScriptContext) -> None:
+    if "Deprovisioning" not in ctx.source.text:
+        return  # the cheap test first: the script never names the file
     for command in _commands(ctx):
         overwrites = any(op in (">", ">|", "&>") and t == DEPROVISION_SCRIPT for op, t in command.output_files())
         overwrites = overwrites or (

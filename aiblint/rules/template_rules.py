@@ -90,7 +90,16 @@ def permission_plan(ctx: TemplateContext) -> None:
         plan.append(
             f"Managed Identity Operator on each of the {len(identities.items)} build-VM identities (vmProfile.userAssignedIdentities)"
         )
-    vaults = sorted({m.lower() for s in ctx.scripts for m in _VAULT.findall(s.source.text) for m in m if m})
+    vaults = sorted(
+        {
+            name.lower()
+            for script in ctx.scripts
+            if "vault" in script.source.text.lower()  # the cheap test first: most scripts name none
+            for match in _VAULT.findall(script.source.text)
+            for name in match
+            if name
+        }
+    )
     for vault in vaults:
         plan.append(
             f"Key Vault Secrets User on {vault} for the build VM's identity (vmProfile.userAssignedIdentities); its public access must stay enabled"

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiblint.scripts.shell import _Chars
 from aiblint.scripts.spans import RawComment as PsComment
-from aiblint.scripts.spans import find_comments
+from aiblint.scripts.spans import collection_paused, find_comments
 
 # Windows PowerShell 5.1 aliases (Get-Alias), lower-case -> cmdlet
 ALIASES = {
@@ -343,7 +343,7 @@ class _Walker:
         if node.type == "generic_token":
             value = raw if "$" not in raw else None
         else:
-            literal = _find(node, "string_literal")
+            literal = _find(node, "string_literal") if "'" in raw or '"' in raw else None
             value = (
                 _string_value(region.node_text(literal))
                 if literal is not None and region.node_text(literal) == raw.strip()
@@ -352,7 +352,7 @@ class _Walker:
             if value is None and re.fullmatch(r"-?\d+", raw.strip()):
                 value = raw.strip()
         arg = PsArg(raw, start, end, value)
-        array = _find(node, "array_literal_expression")
+        array = _find(node, "array_literal_expression") if "," in raw else None
         if array is not None and region.node_text(array).strip() == raw.strip():
             for item in array.named_children:
                 arg.items.append(self._element(item, region))
@@ -369,7 +369,7 @@ class _Walker:
         if name_node is None:
             return
         written = region.node_text(name_node).strip()
-        literal = _find(name_node, "string_literal")
+        literal = _find(name_node, "string_literal") if "'" in written or '"' in written else None
         if literal is not None:
             written = _string_value(region.node_text(literal)) or written
         start, _ = region.span(name_node)
@@ -559,5 +559,6 @@ def _only_child_chain(node: Any, target: Any) -> bool:
 
 def analyse(text: str) -> PsModel:
     model = PsModel(text)
-    _Walker(model).walk_text(text, lambda offset: offset, (), top=True)
+    with collection_paused():
+        _Walker(model).walk_text(text, lambda offset: offset, (), top=True)
     return model

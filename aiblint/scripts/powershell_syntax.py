@@ -4,10 +4,14 @@ ERROR nodes are never reported on their own; this small lexer decides."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _PAIRS = {"(": ")", "{": "}", "[": "]"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+# Runs of characters that mean nothing to this check, skipped in one step.
+_PLAIN_RUN = re.compile(r"[^`#<@'\"(){}\[\]]+")
+_PLAIN_IN_DOUBLE_QUOTES = re.compile(r"[^`$)\"]+")
 
 
 @dataclass
@@ -22,6 +26,10 @@ def check(text: str) -> PsSyntaxProblem | None:
     n = len(text)
     crossing: int | None = None  # the first string that ran onto another line: the likely culprit
     while i < n:
+        run = _PLAIN_RUN.match(text, i)
+        if run is not None:
+            i = run.end()
+            continue
         char = text[i]
         if char == "`":  # escape: the next character is literal
             i += 2
@@ -62,6 +70,10 @@ def check(text: str) -> PsSyntaxProblem | None:
             j = i + 1
             depth = 0
             while j < n:
+                run = _PLAIN_IN_DOUBLE_QUOTES.match(text, j)
+                if run is not None:
+                    j = run.end()
+                    continue
                 c = text[j]
                 if c == "`":
                     j += 2

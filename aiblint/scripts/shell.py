@@ -12,13 +12,13 @@ All offsets are character offsets in the script text handed in.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from aiblint.scripts.spans import RawComment as ShellComment
-from aiblint.scripts.spans import find_comments
+from aiblint.scripts.spans import collection_paused, find_comments
 
 # -- words and commands ---------------------------------------------------------------
 
@@ -60,6 +60,10 @@ class ShellCommand:
     dialect: str  # 'sh' (the inline script itself) or 'bash' (inside bash -c)
     cwd: str | None
     index: int = 0  # order in the script
+    # Every rule asks for these, most for every command: computed once, on first use.
+    _words: list[str] | None = field(default=None, repr=False, compare=False)
+    _options: list[str] | None = field(default=None, repr=False, compare=False)
+    _positionals: list[Word] | None = field(default=None, repr=False, compare=False)
 
     @property
     def start(self) -> int:
@@ -67,17 +71,21 @@ class ShellCommand:
 
     @property
     def words(self) -> list[str]:
-        return [w.text for w in self.args]
+        if self._words is None:
+            self._words = [w.text for w in self.args]
+        return self._words
 
     def option_words(self) -> list[str]:
         """Arguments that look like options (stops at a bare ``--``)."""
+        if self._options is not None:
+            return self._options
         found = []
-        for word in self.args:
-            text = word.text
+        for text in self.words:
             if text == "--":
                 break
             if text.startswith("-") and len(text) > 1:
                 found.append(text)
+        self._options = found
         return found
 
     def has_option(self, *names: str) -> bool:
@@ -97,6 +105,8 @@ class ShellCommand:
 
     def positionals(self, takes_value: frozenset[str] = frozenset()) -> list[Word]:
         """Non-option arguments, skipping the values of options listed in ``takes_value``."""
+        if not takes_value and self._positionals is not None:
+            return self._positionals
         result: list[Word] = []
         skip = False
         after_dashdash = False
@@ -113,6 +123,8 @@ class ShellCommand:
                     skip = True
                 continue
             result.append(word)
+        if not takes_value:
+            self._positionals = result
         return result
 
     def option_value(self, *names: str) -> str | None:
@@ -171,6 +183,21 @@ class ShellModel:
     bashisms: list[Construct] = field(default_factory=list)
     assignments: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # name, value, span
     has_error_nodes: bool = False
+    _by_name: dict[str, list[ShellCommand]] | None = field(default=None, repr=False)
+
+    def named(self, names: Collection[str]) -> list[ShellCommand]:
+        """The commands whose effective name is one of ``names``, in script order.
+
+        Most rules judge a handful of commands: asking for those by name keeps a rule's cost
+        to its own commands instead of every command of a long script.
+        """
+        if self._by_name is None:
+            self._by_name = {}
+            for command in self.commands:
+                self._by_name.setdefault(command.name, []).append(command)
+        found = [command for name in names for command in self._by_name.get(name, ())]
+        found.sort(key=lambda command: command.index)
+        return found
 
 
 # -- wrappers -------------------------------------------------------------------------
@@ -279,6 +306,9 @@ def parse_tree(text: str) -> tuple[Any, _Chars]:
 
 # -- the walk -------------------------------------------------------------------------
 
+# Word nodes that cannot hold a command substitution.
+_LEAF_WORDS = frozenset({"word", "number", "raw_string"})
+
 
 @dataclass
 class _State:
@@ -290,11 +320,17 @@ class _State:
     via: tuple[str, ...] = ()
     sudo: bool = False
 
-    def child(self, **changes: Any) -> _State:
-        state = _State(dict(self.exported), dict(self.variables), self.dialect, self.stdin_fed, self.cwd, self.via, self.sudo)
-        for key, value in changes.items():
-            setattr(state, key, value)
-        return state
+    def child(self, stdin_fed: bool | None = None) -> _State:
+        """The state of a subshell: its variables are its own from here on."""
+        return _State(
+            dict(self.exported),
+            dict(self.variables),
+            self.dialect,
+            self.stdin_fed if stdin_fed is None else stdin_fed,
+            self.cwd,
+            self.via,
+            self.sudo,
+        )
 
 
 class _Walker:
@@ -315,9 +351,9 @@ class _Walker:
 
     def walk(self, node: Any, region: _Region, state: _State) -> None:
         kind = node.type
-        handler = getattr(self, f"_n_{kind}", None)
+        handler = _HANDLERS.get(kind)  # `_n_<node type>` methods
         if handler is not None:
-            handler(node, region, state)
+            handler(self, node, region, state)
             return
         if kind in ("subshell", "command_substitution", "process_substitution"):
             inner = state.child(stdin_fed=False) if kind != "subshell" else state.child()
@@ -511,12 +547,20 @@ class _Walker:
         # tree-sitter-bash 0.25 sometimes hangs the next line's words on the last command
         # of a pipeline (`a | b\nc && d`). An unescaped newline always ends a simple
         # command in sh, so split the node's children at such gaps.
+        text = region.text
+        if text.find("\n", node.start_byte, node.end_byte) < 0:
+            self._simple_command(node.children, region, state)  # one line: nothing to split
+            return
         groups: list[list[Any]] = [[]]
         previous_end: int | None = None
         for child in node.children:
             if previous_end is not None:
-                gap = region.text[region.local(previous_end) : region.local(child.start_byte)]
-                if "\n" in gap and not gap.rstrip(" \t\r\n").endswith("\\") and groups[-1]:
+                start = child.start_byte
+                if (
+                    groups[-1]
+                    and text.find("\n", previous_end, start) >= 0
+                    and not text[previous_end:start].rstrip(" \t\r\n").endswith("\\")
+                ):
                     groups.append([])
             groups[-1].append(child)
             previous_end = child.end_byte
@@ -536,7 +580,8 @@ class _Walker:
                 if name is not None:
                     prefix_env[name] = value or ""
             elif kind == "command_name":
-                target = child.named_children[0] if child.named_children else child
+                named = child.named_children
+                target = named[0] if named else child
                 words.extend(self._words(target, region, state))
             elif kind.endswith("redirect"):
                 redirects, fed = self._redirects([child], region, state)
@@ -557,6 +602,9 @@ class _Walker:
         self._emit(words, end, env, state, region, inline_redirects)
 
     def _words(self, node: Any, region: _Region, state: _State) -> list[Word]:
+        kind = node.type
+        if kind in _LEAF_WORDS:
+            return [region.word(node, state.variables, kind)]
         # Commands inside $( ), <( ) and "...$(...)..." run too.
         stack = [node]
         while stack:
@@ -569,7 +617,7 @@ class _Walker:
                 self._n_ansi_c_string(current, region, state)
             else:
                 stack.extend(current.named_children)
-        word = region.word(node, state.variables)
+        word = region.word(node, state.variables, kind)
         if word.expansion is not None and word.value is None and word.expansion in state.variables:
             # An unquoted $VAR with a known value splits into words, as sh does.
             value = state.variables[word.expansion]
@@ -698,6 +746,9 @@ class _Walker:
             self.model.bashisms.append(Construct(what, start, end))
 
 
+_HANDLERS = {name[3:]: method for name, method in vars(_Walker).items() if name.startswith("_n_")}
+
+
 def _value_after(args: list[Word], names: tuple[str, ...]) -> Word | None:
     for i, word in enumerate(args):
         if word.text in names and i + 1 < len(args):
@@ -823,14 +874,16 @@ class _Region:
     def node_text(self, node: Any) -> str:
         return self.text[node.start_byte : node.end_byte]
 
-    def word(self, node: Any, variables: dict[str, str] | None = None) -> Word:
+    def word(self, node: Any, variables: dict[str, str] | None = None, kind: str | None = None) -> Word:
         first, last = node.start_byte, node.end_byte
         to = self.to_script
         start, end = (first, last) if to is None else (to(first), to(last))
         raw = self.text[first:last]
+        kind = kind or node.type
+        if kind == "word" and "\\" not in raw:
+            return Word(raw, start, end, raw, None, first)  # the common case, kept cheap
         value = _static_value(node, self, variables)
         expansion = None
-        kind = node.type
         if kind == "simple_expansion" or kind == "expansion":
             named = node.named_children
             if kind == "simple_expansion" or len(named) == 1:
@@ -939,5 +992,6 @@ def analyse(text: str, dialect: str = "sh", environment: dict[str, str] | None =
     model = ShellModel(text)
     walker = _Walker(model)
     state = _State(dict(environment or {}), dict(environment or {}), dialect)
-    walker.walk_text(text, None, state, top=True)
+    with collection_paused():
+        walker.walk_text(text, None, state, top=True)
     return model

@@ -10,6 +10,7 @@ reported: ``-n`` only reads the script, it never runs it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ _OPENERS = {"if": "fi", "case": "esac", "do": "done", "{": "}"}
 _CLOSERS = {"fi": "if", "esac": "case", "done": "do", "}": "{"}
 # After these words the next word is again at command position.
 _RESETS = {"then", "else", "elif", "do", "if", "while", "until", "!", "{", "time"}
+# A run of characters with no meaning to the lexer: taken in one step, not one by one.
+_PLAIN_RUN = re.compile(r"[^ \t\r\n;&|<>()\\'\"`$]+")
 
 
 @dataclass
@@ -156,12 +159,39 @@ class _Lexer:
                     self._fail(f"here-document is never closed: no line '{word}' ends it", offset)
 
     def _word(self, collect: bool = False) -> str:
+        start = self.i
+        run = _PLAIN_RUN.match(self.text, start)
+        if run is not None and (run.end() == len(self.text) or self.text[run.end()] in " \t\r\n;&|<>)"):
+            self.i = run.end()  # the usual word: plain characters up to a separator
+            word, quoted = run.group(), False
+        else:
+            word, quoted = self._scan_word(start)
+        if collect:
+            return word
+        if self.function_name_next:
+            self.function_name_next = False
+            self.command_position = True
+            return word
+        if not quoted and self.command_position and not self.in_case_patterns:
+            self._keyword(word, start)
+        elif word == "in" and self.stack and self.stack[-1][0] == "case":
+            self.in_case_patterns = True
+        elif not quoted and word == "esac" and self.stack and self.stack[-1][0] == "case":
+            self._keyword(word, start)
+        return word
+
+    def _scan_word(self, start: int) -> tuple[str, bool]:
+        """A word with quotes, escapes or substitutions: its unquoted text, and whether any was quoted."""
         text = self.text
         n = len(text)
-        start = self.i
         plain: list[str] = []
         quoted = False
         while self.i < n:
+            run = _PLAIN_RUN.match(text, self.i)
+            if run is not None:
+                plain.append(run.group())
+                self.i = run.end()
+                continue
             char = text[self.i]
             if char in " \t\r\n;&|<>" or (char in "()" and not quoted and self.i == start) or char == ")":
                 break
@@ -204,20 +234,7 @@ class _Lexer:
                 continue
             plain.append(char)
             self.i += 1
-        word = "".join(plain)
-        if collect:
-            return word
-        if self.function_name_next:
-            self.function_name_next = False
-            self.command_position = True
-            return word
-        if not quoted and self.command_position and not self.in_case_patterns:
-            self._keyword(word, start)
-        elif word == "in" and self.stack and self.stack[-1][0] == "case":
-            self.in_case_patterns = True
-        elif not quoted and word == "esac" and self.stack and self.stack[-1][0] == "case":
-            self._keyword(word, start)
-        return word
+        return "".join(plain), quoted
 
     def _keyword(self, word: str, start: int) -> None:
         if word in _OPENERS:

@@ -9,12 +9,31 @@ files (mapped from a ``scriptUri``) map one to one onto their own text.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a command model is built.
+
+    A model is thousands of small objects that reference counting frees; none form
+    cycles, yet each allocation counts toward a collection that scans them all again
+    (about 5% of a 1000-line script's analysis).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(slots=True)
@@ -36,18 +55,22 @@ def find_comments(
     its line to itself), ``span`` its offsets in the script, ``text_of`` its text.
     """
     found: list[RawComment] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    if "#" not in text:
+        return found  # both languages start every comment with `#` (or `<#`)
+    cursor = root.walk()  # a cursor walk: no list of child nodes built per node
+    while True:
+        node = cursor.node
         if node.type == "comment":
             local = start_char(node)
             line_start = text.rfind("\n", 0, local) + 1
             start, end = span(node)
             found.append(RawComment(text_of(node), start, end, text[line_start:local].strip() == ""))
-        elif node.child_count:
-            stack.extend(node.children)
-    found.sort(key=lambda c: c.start)
-    return found
+        elif cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                found.sort(key=lambda c: c.start)
+                return found
 
 
 @dataclass
