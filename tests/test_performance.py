@@ -1,0 +1,57 @@
+"""Guards against slow paths coming back. The figures themselves come from benchmarks/run.py;
+the bounds here are loose (a loaded CI machine must pass) but fail on anything quadratic."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from aiblint.config import Config
+from aiblint.lint import LintOptions, lint_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 0.050  # issues 4 and 5: a 1000-line inline script, every rule, under 50 ms
+
+
+def _shell_lines(count: int) -> list[str]:
+    return [
+        f"# step {i}" if i % 10 == 0 else f"sudo apt-get install -y pkg{i} && echo 'step {i}' | tee -a /tmp/log"
+        for i in range(count)
+    ]
+
+
+def _powershell_lines(count: int) -> list[str]:
+    return [f"# step {i}" if i % 10 == 0 else f"Install-Module Mod{i} -Force; Write-Host 'step {i}'" for i in range(count)]
+
+
+def _document(language: str, lines: list[str]) -> str:
+    if language == "shell":
+        template = json.loads((ROOT / "examples" / "ubuntu-good.json").read_text(encoding="utf-8"))
+        template["properties"]["customize"] = [{"type": "Shell", "name": "big", "inline": lines}]
+    else:
+        template = json.loads((ROOT / "examples" / "windows-good.json").read_text(encoding="utf-8"))
+        template["properties"]["customize"][0]["inline"] = lines
+    return json.dumps(template, indent=2)
+
+
+def _median_seconds(text: str, runs: int = 5) -> float:
+    config = Config()
+    lint_text(text, "t.json", config, None, LintOptions())  # grammars and schema load once
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        lint_text(text, "t.json", config, None, LintOptions())
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+@pytest.mark.parametrize(("language", "lines"), [("shell", _shell_lines), ("powershell", _powershell_lines)])
+def test_a_1000_line_script_is_analysed_quickly_and_linearly(language, lines):
+    one = _median_seconds(_document(language, lines(1000)))
+    four = _median_seconds(_document(language, lines(4000)))
+    assert one < 4 * TARGET_SECONDS, f"{one * 1000:.0f} ms for 1000 lines (benchmark target: 50 ms)"
+    assert four < 6 * one, f"4x the lines took {four / one:.1f}x the time: something grew faster than linearly"
