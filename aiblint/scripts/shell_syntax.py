@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 _OPENERS = {"if": "fi", "case": "esac", "do": "done", "{": "}"}
 _CLOSERS = {"fi": "if", "esac": "case", "done": "do", "}": "{"}
+# Reserved words that may follow a compound command with no separator (`fi fi` when nested).
+_AFTER_COMPOUND = {"fi", "done", "esac", "}", "then", "else", "elif", "do"}
 # After these words the next word is again at command position.
 _RESETS = {"then", "else", "elif", "do", "if", "while", "until", "!", "{", "time"}
 # A run of characters with no meaning to the lexer: taken in one step, not one by one.
@@ -42,6 +44,7 @@ class _Lexer:
         self.command_position = True
         self.in_case_patterns = False
         self.function_name_next = False  # after `function`, its name, then the body
+        self.just_closed: str | None = None  # `fi`, `done`, ... when it was the last token
 
     def run(self) -> SyntaxProblem | None:
         try:
@@ -64,6 +67,8 @@ class _Lexer:
         n = len(text)
         while self.i < n:
             char = text[self.i]
+            if char in "\n#;&|()<>":
+                self.just_closed = None  # an operator may follow `fi`; only a word may not
             if char == "\n":
                 self.i += 1
                 self._read_heredocs()
@@ -168,6 +173,13 @@ class _Lexer:
             word, quoted = self._scan_word(start)
         if collect:
             return word
+        closed, self.just_closed = self.just_closed, None
+        if closed is not None:
+            if not quoted and word in _AFTER_COMPOUND:  # `fi fi` closing two levels at once
+                self._keyword(word, start)
+                return word
+            if not self._io_number(word):  # `fi echo`: sh wants a `;` or a new line first
+                self._fail(f"unexpected '{word}' after '{closed}': a ';' or a new line is missing before it", start)
         if self.function_name_next:
             self.function_name_next = False
             self.command_position = True
@@ -236,6 +248,10 @@ class _Lexer:
             self.i += 1
         return "".join(plain), quoted
 
+    def _io_number(self, word: str) -> bool:
+        """The `2` of `done 2>/dev/null`."""
+        return word.isdigit() and self.text[self.i : self.i + 1] in ("<", ">")
+
     def _keyword(self, word: str, start: int) -> None:
         if word in _OPENERS:
             self.stack.append((word, start))
@@ -250,6 +266,7 @@ class _Lexer:
             self.stack.pop()
             self.in_case_patterns = False
             self.command_position = False
+            self.just_closed = word
             return
         if word == "function":
             self.function_name_next = True
