@@ -355,7 +355,7 @@ class _Walker:
         if handler is not None:
             handler(self, node, region, state)
             return
-        if kind in ("subshell", "command_substitution", "process_substitution"):
+        if kind in ("subshell", "command_substitution"):
             inner = state.child(stdin_fed=False) if kind != "subshell" else state.child()
             for child in node.named_children:
                 self.walk(child, region, inner)
@@ -364,6 +364,13 @@ class _Walker:
             self.walk(child, region, state)
 
     # -- structure ----------------------------------------------------------------------
+    def _n_process_substitution(self, node: Any, region: _Region, state: _State) -> None:
+        start, _ = region.span(node)
+        self._bashism(state, "`<( )` process substitution (use a temporary file or a pipe)", start, start + 2)
+        inner = state.child(stdin_fed=False)
+        for child in node.named_children:
+            self.walk(child, region, inner)
+
     def _n_comment(self, node: Any, region: _Region, state: _State) -> None:
         return
 

@@ -1,10 +1,13 @@
 """AIB400's oracle: does this script parse?
 
 tree-sitter-bash is error-tolerant (it accepts a stray ``fi``), so it cannot say. This is a
-small lexer of our own that finds what actually breaks ``sh``: an unclosed quote or
-command substitution, a here-document with no terminator, and unbalanced ``if/fi``,
-``do/done``, ``case/esac``, ``{ }`` and ``( )`` at command position. When a shell is on
-the machine, ``sh -n`` (``bash -n`` for bash strings) confirms a finding before it is
+small lexer of our own that follows the shell grammar's structure, not its every rule: an
+unclosed quote, command substitution or here-document; ``if``/``then``/``else``/``fi``,
+loops and ``do``/``done``, ``case``/``esac``, ``{ }`` and ``( )`` out of balance or out of
+order; a part that must hold a command and holds none (``then fi``, ``{ }``); an operator
+with no command before it (``; ;``, ``&& ;``) or after it (a script ending in ``&&``); a
+word right after ``fi``. tests/test_shell_syntax.py checks it against dash. When a shell is
+on the machine, ``sh -n`` (``bash -n`` for bash strings) confirms a finding before it is
 reported: ``-n`` only reads the script, it never runs it.
 """
 
@@ -14,21 +17,38 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from typing import NoReturn
 
-_OPENERS = {"if": "fi", "case": "esac", "do": "done", "{": "}"}
-_CLOSERS = {"fi": "if", "esac": "case", "done": "do", "}": "{"}
+# The word that closes each kind of compound command.
+_CLOSER_OF = {"if": "fi", "loop": "done", "for": "done", "case": "esac", "{": "}"}
 # Reserved words that may follow a compound command with no separator (`fi fi` when nested).
 _AFTER_COMPOUND = {"fi", "done", "esac", "}", "then", "else", "elif", "do"}
-# After these words the next word is again at command position.
-_RESETS = {"then", "else", "elif", "do", "if", "while", "until", "!", "{", "time"}
 # A run of characters with no meaning to the lexer: taken in one step, not one by one.
 _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|<>()\\'\"`$]+")
+_RESERVED = {*_AFTER_COMPOUND, "if", "while", "until", "for", "select", "case", "{", "function", "!", "time"}
+_OPERATOR = re.compile(r";;&|;;|;&|&&|\|\||\|&|[;&|]")
 
 
 @dataclass
 class SyntaxProblem:
     message: str
     offset: int  # where parsing failed, in the script
+
+
+@dataclass
+class _Frame:
+    """An open compound command."""
+
+    kind: str  # if | loop (while, until) | for (for, select) | case | {
+    word: str  # the word that opened the current part: if, then, else, while, do, ...
+    offset: int
+    part: str  # if: cond/body; loop and for: head/body; case and {: body
+    part_word: str = ""  # the word that began the current part: if, then, else, do, ...
+    has_command: bool = False  # the current part holds a command
+    head_words: int = 0  # for: words after `for` (`for x do` has one)
+
+    def __post_init__(self) -> None:
+        self.part_word = self.part_word or self.word
 
 
 def check(text: str) -> SyntaxProblem | None:
@@ -39,28 +59,44 @@ class _Lexer:
     def __init__(self, text: str) -> None:
         self.text = text
         self.i = 0
-        self.stack: list[tuple[str, int]] = []  # (opener, offset)
+        self.stack: list[_Frame] = []
         self.heredocs: list[tuple[str, bool, int]] = []  # (terminator, strip tabs, offset)
         self.command_position = True
         self.in_case_patterns = False
         self.function_name_next = False  # after `function`, its name, then the body
         self.just_closed: str | None = None  # `fi`, `done`, ... when it was the last token
+        # What came last: start | word | close (a compound ended) | sep (; & newline) |
+        # op (&& || |) | open (a word after which a command must come: then, do, {, !, ...)
+        self.last = "start"
+        self.last_operator = (";", 0)
+        self.name_of_command = False  # the last word was a command's first: `name()` may follow
 
     def run(self) -> SyntaxProblem | None:
         try:
             self._lex(top=True)
+            if self.last == "op":
+                operator, offset = self.last_operator
+                self._fail(f"the script ends with '{operator}': the command after it is missing", offset)
+            if self.last == "open" and not self.stack:  # `!` or `f()` with nothing after it
+                self._fail("the script ends where a command must come", len(self.text))
         except _Stop as stop:
             return stop.problem
         if self.heredocs:
             word, _, offset = self.heredocs[0]
             return SyntaxProblem(f"here-document is never closed: no line '{word}' ends it", offset)
         if self.stack:
-            opener, offset = self.stack[-1]
-            return SyntaxProblem(f"'{opener}' is never closed: '{_OPENERS.get(opener, ')')}' is missing", offset)
+            frame = self.stack[-1]
+            return SyntaxProblem(f"'{frame.word}' is never closed: '{_CLOSER_OF[frame.kind]}' is missing", frame.offset)
         return None
 
-    def _fail(self, message: str, offset: int) -> None:
+    def _fail(self, message: str, offset: int) -> NoReturn:
         raise _Stop(SyntaxProblem(message, offset))
+
+    def _command_seen(self, last: str = "word") -> None:
+        """A command (or a redirection, or a whole compound command) ends here."""
+        self.last = last
+        if self.stack:
+            self.stack[-1].has_command = True
 
     def _lex(self, top: bool, closer: str | None = None) -> None:
         text = self.text
@@ -73,6 +109,8 @@ class _Lexer:
                 self.i += 1
                 self._read_heredocs()
                 self.command_position = True
+                if self.last in ("word", "close"):
+                    self.last = "sep"
                 continue
             if char in " \t\r":
                 self.i += 1
@@ -81,47 +119,89 @@ class _Lexer:
                 end = text.find("\n", self.i)
                 self.i = n if end < 0 else end
                 continue
+            if char == ")" and self.in_case_patterns:  # the end of a case pattern: `a)`
+                self.in_case_patterns = False
+                self.command_position = True
+                self.last = "open"
+                self.i += 1
+                continue
             if closer is not None and char == closer:
                 self.i += 1
                 return
             if char in ";&|":
-                if text.startswith(";;", self.i):
-                    self.in_case_patterns = True
-                    self.i += 2
-                else:
-                    self.i += 1
-                self.command_position = True
+                self._operator()
                 continue
             if char == "(":
-                if self.in_case_patterns:
-                    self.i += 1
-                    continue
-                start = self.i
-                after = text[self.i + 1 :].lstrip(" \t")
-                if after.startswith(")"):  # `name()`: a function body comes next
-                    self.i = text.index(")", self.i) + 1
-                    self.command_position = True
-                    continue
-                self.i += 1
-                self.command_position = True
-                self._lex(top=False, closer=")")
-                if self.i > n or text[self.i - 1] != ")":
-                    self._fail("'(' is never closed: ')' is missing", start)
-                self.command_position = False
+                self._open_paren()
                 continue
             if char == ")":
-                if self.in_case_patterns:
-                    self.in_case_patterns = False
-                    self.command_position = True
-                    self.i += 1
-                    continue
                 self._fail("unexpected ')'", self.i)
             if char in "<>":
                 self._redirect()
+                self._command_seen()
                 continue
             self._word()
         if closer is not None:
             raise _Stop(SyntaxProblem(f"'{'(' if closer == ')' else closer}' is never closed", self.i))
+
+    def _operator(self) -> None:
+        start = self.i
+        match = _OPERATOR.match(self.text, start)
+        assert match is not None  # called at one of ; & |
+        operator = match.group()
+        self.i = match.end()
+        self.command_position = True
+        if operator.startswith(";;") or operator == ";&":
+            if not self.stack or self.stack[-1].kind != "case":
+                self._fail(f"'{operator}' outside a case", start)
+            self.in_case_patterns = True
+            self.last = "sep"
+            return
+        if self.last not in ("word", "close"):
+            self._fail(f"unexpected '{operator}': there is no command before it", start)
+        self.last = "sep" if operator in (";", "&") else "op"
+        self.last_operator = (operator, start)
+
+    def _open_paren(self) -> None:
+        text = self.text
+        start = self.i
+        if self.in_case_patterns:  # `(a)`: the optional opening parenthesis of a pattern
+            self.i += 1
+            return
+        if text[self.i + 1 :].lstrip(" \t").startswith(")"):  # `name()`: a function body comes next
+            if not self.name_of_command:
+                self._fail("unexpected '(': a function name must start the command", start)
+            self.i = text.index(")", self.i) + 1
+            self.command_position = True
+            self.last = "open"
+            return
+        # `<(ls)`: bash's process substitution, a word to this lexer (AIB404 names the bashism)
+        process = start > 0 and text[start - 1] in "<>"
+        if not self.command_position and not process:
+            self._fail("unexpected '(': a subshell must start a command", start)
+        self.i += 1
+        # A subshell is a list of its own: it must close what it opens.
+        saved = (self.stack, self.last, self.in_case_patterns)
+        self.stack, self.last, self.in_case_patterns = [], "open", False
+        self.command_position = True
+        self._lex(top=False, closer=")")
+        if self.text[self.i - 1 : self.i] != ")":
+            self._fail("'(' is never closed: ')' is missing", start)
+        if self.stack:
+            frame = self.stack[-1]
+            self._fail(f"'{frame.word}' is never closed inside ( )", frame.offset)
+        if self.last == "op":
+            operator, offset = self.last_operator
+            self._fail(f"'{operator}' has no command after it before ')'", offset)
+        if self.last == "open":
+            self._fail("( ) holds no command", start)
+        self.stack, self.last, self.in_case_patterns = saved
+        self.command_position = False
+        if process:
+            self._command_seen()
+            return
+        self._command_seen("close")
+        self.just_closed = ")"  # like `fi`: a reserved word or an operator may follow, no other word
 
     def _redirect(self) -> None:
         text = self.text
@@ -173,6 +253,16 @@ class _Lexer:
             word, quoted = self._scan_word(start)
         if collect:
             return word
+        if self.just_closed is None and not self.function_name_next and not self.in_case_patterns:
+            # The common cases first: a command's first word, or one of its arguments.
+            if self.command_position and not quoted:
+                self.name_of_command = False
+                self._keyword(word, start)
+                return word
+            if not self.command_position and (not self.stack or self.stack[-1].kind not in ("for", "case")):
+                self.name_of_command = False
+                self.last = "word"
+                return word
         closed, self.just_closed = self.just_closed, None
         if closed is not None:
             if not quoted and word in _AFTER_COMPOUND:  # `fi fi` closing two levels at once
@@ -180,16 +270,28 @@ class _Lexer:
                 return word
             if not self._io_number(word):  # `fi echo`: sh wants a `;` or a new line first
                 self._fail(f"unexpected '{word}' after '{closed}': a ';' or a new line is missing before it", start)
+        self.name_of_command = False
         if self.function_name_next:
             self.function_name_next = False
             self.command_position = True
+            self.name_of_command = True
+            self.last = "open"
             return word
+        frame = self.stack[-1] if self.stack else None
         if not quoted and self.command_position and not self.in_case_patterns:
             self._keyword(word, start)
-        elif word == "in" and self.stack and self.stack[-1][0] == "case":
+        elif frame is not None and frame.kind == "for" and frame.part == "head" and frame.head_words == 1 and word == "do":
+            self._keyword(word, start)  # `for x do ...`: no `in` list, no separator
+        elif word == "in" and frame is not None and frame.kind == "case" and frame.part == "head":
+            frame.part = "body"
             self.in_case_patterns = True
-        elif not quoted and word == "esac" and self.stack and self.stack[-1][0] == "case":
+        elif not quoted and word == "esac" and frame is not None and frame.kind == "case":
             self._keyword(word, start)
+        else:
+            self.command_position = False  # `"fi"` is a command name, never a reserved word
+            if frame is not None and frame.kind == "for" and frame.part == "head":
+                frame.head_words += 1
+            self._command_seen()
         return word
 
     def _scan_word(self, start: int) -> tuple[str, bool]:
@@ -253,33 +355,81 @@ class _Lexer:
         return word.isdigit() and self.text[self.i : self.i + 1] in ("<", ">")
 
     def _keyword(self, word: str, start: int) -> None:
-        if word in _OPENERS:
-            self.stack.append((word, start))
-            self.command_position = True
-            if word == "case":
-                self.command_position = False
+        """A word at command position: a reserved word moves the structure on, any other
+        word is a command name."""
+        if word not in _RESERVED:
+            # A command name, or an assignment before one: a reserved word after it is an
+            # ordinary word (`x=1 fi` runs a command called fi).
+            self.command_position = False
+            self.name_of_command = True
+            self._command_seen()
             return
-        if word in _CLOSERS:
-            if not self.stack or self.stack[-1][0] != _CLOSERS[word]:
-                expected = f"'{_OPENERS[self.stack[-1][0]]}'" if self.stack else "nothing"
+        if word in _AFTER_COMPOUND and self.last == "op":
+            operator, _ = self.last_operator
+            self._fail(f"unexpected '{word}': the command after '{operator}' is missing", start)
+        frame = self.stack[-1] if self.stack else None
+        if word == "if":
+            self._open(_Frame("if", word, start, "cond"))
+        elif word in ("while", "until"):
+            self._open(_Frame("loop", word, start, "head"))
+        elif word in ("for", "select"):
+            self._open(_Frame("for", word, start, "head"))
+            self.command_position = False
+            self.last = "word"  # the loop variable and its list are words: `for x;` is whole
+        elif word == "case":
+            self._open(_Frame("case", word, start, "head"))
+            self.command_position = False
+            self.last = "word"
+        elif word == "{":
+            self._open(_Frame("{", word, start, "body"))
+        elif word in ("then", "elif", "else"):
+            wanted = "cond" if word == "then" else "body"
+            if frame is None or frame.kind != "if" or frame.part != wanted:
+                self._fail(f"unexpected '{word}'", start)
+            self._require_command(frame, word, start)
+            frame.part = "body" if word != "elif" else "cond"
+            frame.part_word, frame.has_command = word, False
+            self.command_position = True
+            self.last = "open"
+        elif word == "do":
+            if frame is None or frame.kind not in ("loop", "for") or frame.part != "head":
+                self._fail("unexpected 'do': no while, until or for before it", start)
+            if frame.kind == "loop":
+                self._require_command(frame, word, start)
+            frame.word, frame.part_word, frame.offset, frame.part, frame.has_command = "do", "do", start, "body", False
+            self.command_position = True
+            self.last = "open"
+        elif word in ("fi", "done", "esac", "}"):
+            kinds = {"fi": ("if",), "done": ("loop", "for"), "esac": ("case",), "}": ("{",)}[word]
+            if frame is None or frame.kind not in kinds or (word != "esac" and frame.part != "body"):
+                expected = f"'{_CLOSER_OF[frame.kind]}'" if frame is not None else "nothing"
+                if frame is not None and frame.kind == "if" and frame.part == "cond":
+                    expected = "'then'"
+                elif frame is not None and frame.kind in ("loop", "for") and frame.part == "head":
+                    expected = "'do'"
                 self._fail(f"unexpected '{word}': expected {expected}", start)
+            if word != "esac":
+                self._require_command(frame, word, start)
             self.stack.pop()
             self.in_case_patterns = False
             self.command_position = False
             self.just_closed = word
-            return
-        if word == "function":
+            self._command_seen("close")
+        elif word == "function":
             self.function_name_next = True
-            return
-        if word in ("while", "until", "for", "select"):
-            self.command_position = word != "for" and word != "select"
-            return
-        if word in _RESETS:
+            self.last = "open"
+        else:  # `!` and `time` prefix the command that follows
             self.command_position = True
-            return
-        if "=" in word and word.split("=", 1)[0].isidentifier():
-            return  # an assignment prefix: the command comes next
-        self.command_position = False
+            self.last = "open"
+
+    def _open(self, frame: _Frame) -> None:
+        self.stack.append(frame)
+        self.command_position = True
+        self.last = "open"
+
+    def _require_command(self, frame: _Frame, word: str, start: int) -> None:
+        if not frame.has_command:
+            self._fail(f"'{word}' comes where a command must be first: nothing after '{frame.part_word}'", start)
 
     def _double_quoted(self) -> str:
         text = self.text
@@ -349,13 +499,16 @@ class _Lexer:
             if depth:
                 self._fail("unterminated $(( ... )): the closing )) is missing", start)
             return
-        saved = (self.command_position, self.stack, self.in_case_patterns)
-        self.command_position, self.stack, self.in_case_patterns = True, [], False
+        saved = (self.command_position, self.stack, self.in_case_patterns, self.last, self.just_closed)
+        self.command_position, self.stack, self.in_case_patterns, self.last = True, [], False, "start"
         self._lex(top=False, closer=")")
         if self.stack:
-            opener, offset = self.stack[-1]
-            self._fail(f"'{opener}' is never closed inside $( )", offset)
-        self.command_position, self.stack, self.in_case_patterns = saved
+            frame = self.stack[-1]
+            self._fail(f"'{frame.word}' is never closed inside $( )", frame.offset)
+        if self.last == "op":
+            operator, offset = self.last_operator
+            self._fail(f"'{operator}' has no command after it before ')'", offset)
+        self.command_position, self.stack, self.in_case_patterns, self.last, self.just_closed = saved
 
 
 class _Stop(Exception):
