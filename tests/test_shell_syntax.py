@@ -90,7 +90,19 @@ def test_the_lexer_agrees_with_dash(text, dash_error):
         assert (verdict.returncode != 0) == dash_error, "the table disagrees with dash"
 
 
-@pytest.mark.parametrize("text", ["cat <(ls) /tmp/x", "diff <(sort a) <(sort b) && echo same", "function f { y; }"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cat <(ls) /tmp/x",
+        "diff <(sort a) <(sort b) && echo same",
+        "function f { y; }",
+        'if [[ "$x" =~ ^(a|b)$ ]]; then echo y; fi',
+        "[[ ( -f a ) && ( -f b ) ]] || echo no",
+        "for ((i = 0; i < 3; i++)); do echo $i; done",
+        "for ((i = 0; i < 3; i++)) do echo $i; done",
+        "select x in a b; do echo $x; done",
+    ],
+)
 def test_bash_only_syntax_is_left_to_aib404(text):
     # dash rejects these, but the root cause is bash syntax under /bin/sh: one code, AIB404.
     assert check(text) is None

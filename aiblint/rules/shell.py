@@ -52,7 +52,10 @@ def shell_syntax_error(ctx: ScriptContext) -> None:
     problem = check(ctx.source.text)
     if problem is None:
         return
-    if shell_confirms_error(ctx.source.text, "sh") is False:
+    first_line = ctx.source.text.split("\n", 1)[0]
+    # Inline lines run under /bin/sh; a mapped script file under its own shebang.
+    dialect = "bash" if not ctx.is_inline and first_line.startswith("#!") and "bash" in first_line else "sh"
+    if shell_confirms_error(ctx.source.text, dialect) is False:
         return  # a real shell parses it: our lexer was wrong, not the script
     ctx.report("AIB400", problem.offset, problem.offset + 1, f"the script does not parse: {problem.message}")
 

@@ -498,7 +498,16 @@ class _Walker:
         start, end = region.span(node)
         self._bashism(state, "`$'...'` quoting", start, end)
 
+    def _n_c_style_for_statement(self, node: Any, region: _Region, state: _State) -> None:
+        start, _ = region.span(node)
+        self._bashism(state, "a C-style `for ((...))` loop (use `for i in 1 2 3` or a `while` loop)", start, start + 3)
+        for child in node.named_children:
+            self.walk(child, region, state)
+
     def _n_for_statement(self, node: Any, region: _Region, state: _State) -> None:
+        if node.children and node.children[0].type == "select":
+            start, end = region.span(node.children[0])
+            self._bashism(state, "`select`", start, end)
         variable = node.child_by_field_name("variable")
         inner = state
         if variable is not None:

@@ -70,6 +70,7 @@ class _Lexer:
         self.last = "start"
         self.last_operator = (";", 0)
         self.name_of_command = False  # the last word was a command's first: `name()` may follow
+        self.in_test = False  # inside bash's `[[ ... ]]`, where ( ) group and | is a regex's
 
     def run(self) -> SyntaxProblem | None:
         try:
@@ -109,6 +110,7 @@ class _Lexer:
                 self.i += 1
                 self._read_heredocs()
                 self.command_position = True
+                self.in_test = False  # an unclosed `[[` ends with its line
                 if self.last in ("word", "close"):
                     self.last = "sep"
                 continue
@@ -118,6 +120,9 @@ class _Lexer:
             if char == "#":
                 end = text.find("\n", self.i)
                 self.i = n if end < 0 else end
+                continue
+            if self.in_test and char in "()|&<>":
+                self._test_operator()
                 continue
             if char == ")" and self.in_case_patterns:  # the end of a case pattern: `a)`
                 self.in_case_patterns = False
@@ -144,12 +149,18 @@ class _Lexer:
         if closer is not None:
             raise _Stop(SyntaxProblem(f"'{'(' if closer == ')' else closer}' is never closed", self.i))
 
+    def _test_operator(self) -> None:
+        """`(`, `)`, `|`, `&&`, `<` inside `[[ ... ]]`: parts of the test, not of the command list."""
+        self.i += 2 if self.text.startswith(("&&", "||"), self.i) else 1
+        self.last = "word"
+
     def _operator(self) -> None:
         start = self.i
         match = _OPERATOR.match(self.text, start)
         assert match is not None  # called at one of ; & |
         operator = match.group()
         self.i = match.end()
+        self.in_test = False
         self.command_position = True
         if operator.startswith(";;") or operator == ";&":
             if not self.stack or self.stack[-1].kind != "case":
@@ -262,6 +273,8 @@ class _Lexer:
             if not self.command_position and (not self.stack or self.stack[-1].kind not in ("for", "case")):
                 self.name_of_command = False
                 self.last = "word"
+                if word == "]]":
+                    self.in_test = False
                 return word
         closed, self.just_closed = self.just_closed, None
         if closed is not None:
@@ -362,6 +375,7 @@ class _Lexer:
             # ordinary word (`x=1 fi` runs a command called fi).
             self.command_position = False
             self.name_of_command = True
+            self.in_test = word == "[["
             self._command_seen()
             return
         if word in _AFTER_COMPOUND and self.last == "op":
@@ -376,6 +390,7 @@ class _Lexer:
             self._open(_Frame("for", word, start, "head"))
             self.command_position = False
             self.last = "word"  # the loop variable and its list are words: `for x;` is whole
+            self._skip_arithmetic_head()
         elif word == "case":
             self._open(_Frame("case", word, start, "head"))
             self.command_position = False
@@ -421,6 +436,20 @@ class _Lexer:
         else:  # `!` and `time` prefix the command that follows
             self.command_position = True
             self.last = "open"
+
+    def _skip_arithmetic_head(self) -> None:
+        """bash's `for ((i=0; i<3; i++))`: one unit here (AIB404 names the bashism)."""
+        text = self.text
+        j = self.i
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        if not text.startswith("((", j):
+            return
+        end = text.find("))", j + 2)
+        if end < 0:
+            self._fail("unterminated for ((: the closing )) is missing", j)
+        self.i = end + 2
+        self.stack[-1].head_words = 1  # like `for x`: `do` may follow at once
 
     def _open(self, frame: _Frame) -> None:
         self.stack.append(frame)
