@@ -81,9 +81,15 @@ CASES = [
 ]
 
 
+def _is_error(text: str) -> bool:
+    """What the lexer calls a syntax error that sh would call one too."""
+    problem = check(text)
+    return problem is not None and not problem.sh_accepts
+
+
 @pytest.mark.parametrize(("text", "dash_error"), CASES)
 def test_the_lexer_agrees_with_dash(text, dash_error):
-    assert (check(text) is not None) == dash_error
+    assert _is_error(text) == dash_error
     dash = shutil.which("dash")
     if dash is not None:
         verdict = subprocess.run([dash, "-n", "-c", text], capture_output=True, timeout=5)
@@ -166,6 +172,20 @@ def test_random_scripts_and_their_typos_agree_with_dash():
     for _ in range(300):
         text = rng.choice(_MUTATIONS)("\n".join(_random_script(rng) for _ in range(rng.randint(1, 3))))
         dash_error = subprocess.run([dash, "-n", "-c", text], capture_output=True, timeout=5).returncode != 0
-        if (check(text) is not None) != dash_error:
+        if _is_error(text) != dash_error:
             disagreements.append((text, dash_error))
     assert disagreements == []
+
+
+@pytest.mark.parametrize("text", ["cat <<EOF\nabc", "cat <<EOF", "cat <<EOF\nabc\necho after"])
+def test_a_here_document_open_at_the_end_is_reported_though_sh_accepts_it(text):
+    # dash reads it to the end of the script and bash only warns: every later line is text.
+    problem = check(text)
+    assert problem is not None and problem.sh_accepts and problem.offset == 4
+    if shutil.which("dash"):
+        assert subprocess.run(["dash", "-n", "-c", text], capture_output=True, timeout=5).returncode == 0
+
+
+def test_an_indented_terminator_is_named():
+    problem = check("cat <<EOF > /etc/app.conf\nkey=value\n  EOF\necho next")
+    assert problem is not None and "'  EOF' does not count" in problem.message

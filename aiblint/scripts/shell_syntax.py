@@ -33,6 +33,9 @@ _OPERATOR = re.compile(r";;&|;;|;&|&&|\|\||\|&|[;&|]")
 class SyntaxProblem:
     message: str
     offset: int  # where parsing failed, in the script
+    # sh itself accepts it, so `sh -n` cannot confirm it: a here-document that runs to the
+    # end of the script (bash only warns) takes in every line after it, and none of them runs.
+    sh_accepts: bool = False
 
 
 @dataclass
@@ -82,9 +85,9 @@ class _Lexer:
                 self._fail("the script ends where a command must come", len(self.text))
         except _Stop as stop:
             return stop.problem
-        if self.heredocs:
+        if self.heredocs:  # `cat <<EOF` on the last line: nothing after it at all
             word, _, offset = self.heredocs[0]
-            return SyntaxProblem(f"here-document is never closed: no line '{word}' ends it", offset)
+            return SyntaxProblem(f"here-document is never closed: no line '{word}' ends it", offset, sh_accepts=True)
         if self.stack:
             frame = self.stack[-1]
             return SyntaxProblem(f"'{frame.word}' is never closed: '{_CLOSER_OF[frame.kind]}' is missing", frame.offset)
@@ -242,17 +245,31 @@ class _Lexer:
         text = self.text
         while self.heredocs:
             word, strip, offset = self.heredocs.pop(0)
+            indented: str | None = None  # `  EOF`: the usual reason the terminator is missed
             while True:
                 if self.i >= len(text):
-                    self._fail(f"here-document is never closed: no line '{word}' ends it", offset)
+                    self._unclosed_heredoc(word, offset, indented)
                 end = text.find("\n", self.i)
                 end = len(text) if end < 0 else end
                 line = text[self.i : end]
                 self.i = min(end + 1, len(text)) if end < len(text) else len(text)
                 if (line.lstrip("\t") if strip else line) == word:
                     break
+                if indented is None and line.strip() == word:
+                    indented = line
                 if end >= len(text):
-                    self._fail(f"here-document is never closed: no line '{word}' ends it", offset)
+                    self._unclosed_heredoc(word, offset, indented)
+
+    def _unclosed_heredoc(self, word: str, offset: int, indented: str | None) -> NoReturn:
+        cause = f": the line {indented!r} does not count, the terminator must start its line" if indented is not None else ""
+        raise _Stop(
+            SyntaxProblem(
+                f"here-document is never closed: no line '{word}' ends it{cause}; "
+                "it takes in every line after it, and none of those commands runs",
+                offset,
+                sh_accepts=True,
+            )
+        )
 
     def _word(self, collect: bool = False) -> str:
         start = self.i
