@@ -74,6 +74,14 @@ def _fifty_mb():
     return t
 
 
+def _deep_scripts():
+    t = json.loads(json.dumps(GOOD))
+    t["properties"]["customize"][0]["inline"] = ["(" * 20_000 + "echo a" + ")" * 20_000, "$(" * 5_000 + "ls" + ")" * 5_000]
+    w = json.loads(json.dumps(WIN))
+    t["properties"]["customize"].append(dict(w["properties"]["customize"][0], inline=["&{" * 20_000 + "Get-Date" + "}" * 20_000]))
+    return t
+
+
 CASES = [
     _bytes("empty file", b""),
     _bytes("BOM only", b"\xef\xbb\xbf"),
@@ -86,6 +94,7 @@ CASES = [
     _template("5 MB single inline line", _long_line),
     _template("10,000 customizers", _many_customizers),
     _template("50 MB template", _fifty_mb),
+    _template("20,000 nested subshells and script blocks", _deep_scripts),
 ]
 LIMITS = {"50 MB template": 240.0, "10,000 customizers": 120.0}
 
@@ -103,6 +112,8 @@ def test_hostile_input(name, write, tmp_path):
     if name == "50 MB template":
         assert stats["rc"] == 1 and size > 50_000_000
         assert stats["peak_mb"] < 8_000
+    if name.startswith("20,000 nested"):
+        assert stats["rc"] in (0, 1) and "nested too deeply to analyse" in errors
     if name in ("empty file", "BOM only", "NUL bytes", "invalid UTF-8", "100,000 levels of nesting", "UTF-16 without BOM"):
         assert output is not None and [d["code"] for d in output["diagnostics"]] == ["AIB001"]
 

@@ -35,16 +35,26 @@ class Script:
     step: Step | None
     origin: str  # "inline" | "file"
     findings: list[tuple[int, Finding]] = field(default_factory=list)
+    too_deep: bool = False  # nested past Python's recursion limit: analysed as empty
 
     @cached_property
     def model(self) -> Any:
         if self.language == "shell":
-            from aiblint.scripts.shell import analyse
+            from aiblint.scripts.shell import ShellModel, analyse
 
-            return analyse(self.source.text)
+            try:
+                return analyse(self.source.text)
+            except RecursionError:  # thousands of nested ( ) or $( ): no real script
+                self.too_deep = True
+                return ShellModel(self.source.text)
+        from aiblint.scripts.powershell import PsModel
         from aiblint.scripts.powershell import analyse as analyse_ps
 
-        return analyse_ps(self.source.text)
+        try:
+            return analyse_ps(self.source.text)
+        except RecursionError:
+            self.too_deep = True
+            return PsModel(self.source.text)
 
 
 class ScriptContext:
@@ -165,6 +175,10 @@ def analyse_scripts(template: TemplateContext) -> None:
         for info in rules:
             if info.check is not None and template.enabled(info.code):
                 info.check(context)
+        if script.too_deep:
+            note = f"a {script.language} script at {script.source.pointer} is nested too deeply to analyse: its script rules were skipped"
+            if note not in template.file.notes:
+                template.file.notes.append(note)
         _flush(template, script)
 
 
