@@ -78,6 +78,13 @@ CASES = [
     ("x=1 if true; then echo; fi", True),
     ('"fi" x', False),
     ("(case x in a) echo;; esac)", False),
+    # forms from real scripts (found by tools/lexer_vs_shell.py over a machine's /usr and /etc)
+    ("printf x | \\\n  while read a; do echo $a; done", False),
+    ("if ! grep -q a f && \\\n   { [ -d /x ] || [ -d /y ]; }; then echo; fi", False),
+    ("false || \\\n{\n  echo b\n}", False),
+    ("(cd /a && find .) | \\\n  (cd /b && xargs echo)", False),
+    ('case "$1"\nin a) echo;; esac', False),
+    ("echo a\\\nb", False),
 ]
 
 
@@ -107,6 +114,9 @@ def test_the_lexer_agrees_with_dash(text, dash_error):
         "for ((i = 0; i < 3; i++)); do echo $i; done",
         "for ((i = 0; i < 3; i++)) do echo $i; done",
         "select x in a b; do echo $x; done",
+        'COMPREPLY=($(compgen -W "a b" -- "$cur"))',
+        "for ((T = 0; T < $(($3 / 4)); T++)); do sleep 1; done",
+        'arr=(\n  "a b"\n  $(ls)  # a comment\n)\necho "${arr[0]}"',
     ],
 )
 def test_bash_only_syntax_is_left_to_aib404(text):

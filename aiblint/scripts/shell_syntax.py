@@ -54,6 +54,10 @@ class _Frame:
         self.part_word = self.part_word or self.word
 
 
+def _in_case_head(stack: list[_Frame]) -> bool:
+    return bool(stack) and stack[-1].kind == "case" and stack[-1].part == "head"
+
+
 def check(text: str) -> SyntaxProblem | None:
     try:
         return _Lexer(text).run()
@@ -122,6 +126,9 @@ class _Lexer:
                 continue
             if char in " \t\r":
                 self.i += 1
+                continue
+            if char == "\\" and text.startswith("\\\n", self.i):  # a line continuation: white space
+                self.i += 2
                 continue
             if char == "#":
                 end = text.find("\n", self.i)
@@ -344,15 +351,12 @@ class _Lexer:
                 break
             if char == "(" and self.i > start and text[self.i - 1] == "=" and plain and plain[0][:1].isalpha():
                 # `name=(a b)`: a bash array. dash rejects it, but AIB404 names the cause.
-                end = text.find(")", self.i)
-                if end < 0:
-                    self._fail("'(' is never closed: ')' is missing", self.i)
-                self.i = end + 1
+                self._skip_array(self.i)
                 continue
             if char == "(" and self.i > start and text[self.i - 1] not in "$<>=@?*+!":
                 break
             if char == "\\":
-                if self.i + 1 < n:
+                if self.i + 1 < n and text[self.i + 1] != "\n":  # backslash-newline joins lines
                     plain.append(text[self.i + 1])
                 self.i += 2
                 continue
@@ -383,6 +387,27 @@ class _Lexer:
             self.i += 1
         return "".join(plain), quoted
 
+    def _skip_array(self, start: int) -> None:
+        """The words of `name=( ... )`, which may hold quotes, `$( )` and new lines."""
+        text = self.text
+        self.i = start + 1
+        while self.i < len(text):
+            char = text[self.i]
+            if char == ")":
+                self.i += 1
+                return
+            if char in " \t\r\n":
+                self.i += 1
+            elif char == "#" and text[self.i - 1] in " \t\n(":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+            else:
+                before = self.i
+                self._scan_word(self.i)
+                if self.i == before:  # a character no word takes (`;`, `|`, `<`): step over it
+                    self.i += 1
+        self._fail("'(' is never closed: ')' is missing", start)
+
     def _io_number(self, word: str) -> bool:
         """The `2` of `done 2>/dev/null`."""
         return word.isdigit() and self.text[self.i : self.i + 1] in ("<", ">")
@@ -390,6 +415,12 @@ class _Lexer:
     def _keyword(self, word: str, start: int) -> None:
         """A word at command position: a reserved word moves the structure on, any other
         word is a command name."""
+        if word == "in" and _in_case_head(self.stack):  # `case x` <newline> `in`
+            self.stack[-1].part = "body"
+            self.in_case_patterns = True
+            self.command_position = False
+            self.last = "word"
+            return
         if word not in _RESERVED:
             # A command name, or an assignment before one: a reserved word after it is an
             # ordinary word (`x=1 fi` runs a command called fi).
@@ -465,10 +496,15 @@ class _Lexer:
             j += 1
         if not text.startswith("((", j):
             return
-        end = text.find("))", j + 2)
-        if end < 0:
+        depth = 0
+        for end in range(j, len(text)):  # `$(( ))` may sit inside: count the parentheses
+            depth += text[end] == "("
+            depth -= text[end] == ")"
+            if depth == 0:
+                break
+        else:
             self._fail("unterminated for ((: the closing )) is missing", j)
-        self.i = end + 2
+        self.i = end + 1
         self.stack[-1].head_words = 1  # like `for x`: `do` may follow at once
 
     def _open(self, frame: _Frame) -> None:
