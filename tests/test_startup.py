@@ -21,15 +21,21 @@ HEAVY = (
 )
 
 
-def _imported(args: list[str]) -> set[str]:
+def _imported(args: list[str], top_level: bool = True) -> set[str]:
     code = (
         "import sys, json\n"
         "from aiblint.cli import main\n"
         f"main({args!r})\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+    modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    return {m.split(".")[0] for m in modules} if top_level else modules
+
+
+def test_each_language_loads_only_its_own_script_model():
+    assert "aiblint.scripts.shell" not in _imported(["--quiet", "--exit-zero", "examples/windows-good.json"], False)
+    assert "aiblint.scripts.powershell" not in _imported(["--quiet", "--exit-zero", "examples/ubuntu-good.json"], False)
 
 
 def test_version_imports_nothing_heavy():

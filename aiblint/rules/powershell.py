@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.rules.shell import large_artifact
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.powershell import PsArg, PsCommand, PsModel
+
+if TYPE_CHECKING:
+    from aiblint.scripts.powershell import PsArg, PsCommand, PsModel
 
 DEPROVISION = r"c:\deprovisioningscript.ps1"
 WINRM_PORTS = ("5985", "5986")
@@ -56,10 +59,7 @@ _PROMPTING_INSTALLERS = ("Install-Module", "Install-PackageProvider", "Install-S
 
 
 def _gallery_trusted(earlier: list[PsCommand]) -> bool:
-    trusted = any(
-        c.name == "Set-PSRepository" and (c.value("InstallationPolicy") or PsArg("", 0, 0, "")).text.lower() == "trusted"
-        for c in earlier
-    )
+    trusted = any(c.name == "Set-PSRepository" and c.value_text("InstallationPolicy") == "trusted" for c in earlier)
     nuget = any(c.name == "Install-PackageProvider" and c.has("Force") for c in earlier)
     return trusted and nuget
 
@@ -80,9 +80,7 @@ def prompting_cmdlet(ctx: ScriptContext) -> None:
     made_folders: set[str] = set()
     for index, command in enumerate(commands):
         name = command.name
-        if (
-            name == "New-Item" and (command.value("ItemType") or PsArg("", 0, 0, "")).text.lower() == "directory"
-        ) or name == "mkdir":
+        if (name == "New-Item" and command.value_text("ItemType") == "directory") or name == "mkdir":
             made_folders.update(_path(t.text) for t in _targets(command))
         if name in ("Read-Host", "Get-Credential", "pause"):
             ctx.report(
@@ -209,12 +207,12 @@ def firewall_cuts_winrm(ctx: ScriptContext) -> None:
     for command in _commands(ctx):
         name = command.name
         if name in ("New-NetFirewallRule", "Set-NetFirewallRule"):
-            action = (command.value("Action") or PsArg("", 0, 0, "")).text.lower()
-            direction = (command.value("Direction") or PsArg("", 0, 0, "inbound")).text.lower()
+            action = command.value_text("Action")
+            direction = command.value_text("Direction", "inbound")
             if action != "block" or direction != "inbound":
                 continue
             ports = _arg_values(command.value("LocalPort"))
-            protocol = (command.value("Protocol") or PsArg("", 0, 0, "any")).text.lower()
+            protocol = command.value_text("Protocol", "any")
             remote = command.value("RemoteAddress")
             if remote is not None:
                 continue  # a block for some addresses only
@@ -299,8 +297,8 @@ def winrm_stopped(ctx: ScriptContext) -> None:
                 "AIB511", command.start, command.end, "removing the WSMan listener drops the connection the build runs over"
             )
         elif name == "Set-Service" and "winrm" in targets:
-            startup = (command.value("StartupType") or PsArg("", 0, 0, "")).text.lower()
-            status = (command.value("Status") or PsArg("", 0, 0, "")).text.lower()
+            startup = command.value_text("StartupType")
+            status = command.value_text("Status")
             if status == "stopped":
                 ctx.report(
                     "AIB511",

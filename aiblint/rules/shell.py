@@ -6,10 +6,13 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.shell import ShellCommand, ShellModel
+
+if TYPE_CHECKING:
+    from aiblint.scripts.shell import ShellCommand, ShellModel
 
 DEPROVISION_SCRIPT = "/tmp/DeprovisioningScript.sh"
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from aiblint.scripts.shell import _Chars
+from aiblint.scripts.spans import CharOffsets, collection_paused, find_comments
 from aiblint.scripts.spans import RawComment as PsComment
-from aiblint.scripts.spans import collection_paused, find_comments
 
 # Windows PowerShell 5.1 aliases (Get-Alias), lower-case -> cmdlet
 ALIASES = {
@@ -156,6 +155,11 @@ class PsCommand:
                     return value
         return None
 
+    def value_text(self, name: str, default: str = "") -> str:
+        """The lower-cased text of a parameter's value, or ``default`` when it is not given."""
+        value = self.value(name)
+        return value.text.lower() if value is not None else default
+
     def words(self) -> list[str]:
         """Every argument's text, for native programs (msiexec /i x.msi /qn)."""
         out: list[str] = []
@@ -212,7 +216,7 @@ def canonical(name: str) -> tuple[str, bool]:
 
 
 class _Region:
-    def __init__(self, text: str, chars: _Chars, offset: Any) -> None:
+    def __init__(self, text: str, chars: CharOffsets, offset: Any) -> None:
         self.text = text
         self.chars = chars
         self.offset = offset  # local char offset -> script offset
@@ -249,7 +253,7 @@ class _Walker:
         self.hashtables: dict[str, list[tuple[str, PsArg]]] = {}
 
     def walk_text(self, text: str, offset: Any, via: tuple[str, ...], top: bool) -> None:
-        chars = _Chars(text)
+        chars = CharOffsets(text)
         tree = _parser().parse(chars.data)
         region = _Region(text, chars, offset)
         if top:

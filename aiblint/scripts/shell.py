@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from aiblint.scripts.spans import CharOffsets, collection_paused, find_comments
 from aiblint.scripts.spans import RawComment as ShellComment
-from aiblint.scripts.spans import collection_paused, find_comments
 
 # -- words and commands ---------------------------------------------------------------
 
@@ -272,24 +272,7 @@ def _parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 
-class _Chars:
-    """tree-sitter speaks UTF-8 byte offsets; the rest of aiblint speaks characters."""
-
-    def __init__(self, text: str) -> None:
-        self.data = text.encode("utf-8", errors="surrogatepass")
-        self.ascii = len(self.data) == len(text)
-        if not self.ascii:
-            table = []
-            for index, char in enumerate(text):
-                table.extend([index] * len(char.encode("utf-8", errors="surrogatepass")))
-            table.append(len(text))
-            self.table = table
-
-    def char(self, byte: int) -> int:
-        return byte if self.ascii else self.table[min(byte, len(self.table) - 1)]
-
-
-def parse_tree(text: str) -> tuple[Any, _Chars]:
+def parse_tree(text: str) -> tuple[Any, CharOffsets]:
     """Parse with tree-sitter-bash, which is only ever shown ASCII.
 
     Its external scanner can crash the process (a segfault, found by the property tests)
@@ -300,7 +283,7 @@ def parse_tree(text: str) -> tuple[Any, _Chars]:
     """
     if not text.isascii():
         text = "".join(char if char < "\x80" else "a" for char in text)
-    chars = _Chars(text)
+    chars = CharOffsets(text)
     return _parser().parse(chars.data), chars
 
 
@@ -872,7 +855,7 @@ def _wrapper_skip(name: str, rest: list[Word]) -> int | None:
 class _Region:
     """A parsed text and the map from its character offsets to the script's."""
 
-    def __init__(self, text: str, chars: _Chars, to_script: Callable[[int], int] | None) -> None:
+    def __init__(self, text: str, chars: CharOffsets, to_script: Callable[[int], int] | None) -> None:
         # parse_tree shows tree-sitter ASCII only, so its byte offsets are character offsets
         self.text = text
         self.chars = chars

@@ -19,6 +19,27 @@ from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
 
 
+class CharOffsets:
+    """tree-sitter speaks UTF-8 byte offsets; the rest of aiblint speaks characters.
+
+    Both script models use it (the Shell model shows its parser ASCII only, so there the
+    two agree).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8", errors="surrogatepass")
+        self.ascii = len(self.data) == len(text)
+        if not self.ascii:
+            table = []
+            for index, char in enumerate(text):
+                table.extend([index] * len(char.encode("utf-8", errors="surrogatepass")))
+            table.append(len(text))
+            self.table = table
+
+    def char(self, byte: int) -> int:
+        return byte if self.ascii else self.table[min(byte, len(self.table) - 1)]
+
+
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a command model is built.
