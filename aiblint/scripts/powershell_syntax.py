@@ -34,7 +34,8 @@ def check(text: str) -> PsSyntaxProblem | None:
         if char == "`":  # escape: the next character is literal
             i += 2
             continue
-        if char == "#":
+        if char == "#" and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "/:._-")):
+            # a comment starts a token: `C#` and `https://x/#top` are words
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
