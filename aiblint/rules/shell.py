@@ -241,12 +241,7 @@ def interactive_command(ctx: ScriptContext) -> None:
     for command in _named(ctx, _ASKING_TOOLS):
         name = command.name
         if name == "read" and not command.stdin_fed and not command.has_option("-t"):
-            ctx.report(
-                "AIB402",
-                command.start,
-                command.end,
-                "read waits for input that an unattended build never sends (it gets end-of-file and the script fails)",
-            )
+            _read_without_input(ctx, command)
         elif (
             name == "passwd"
             and not command.stdin_fed
@@ -298,6 +293,18 @@ def interactive_command(ctx: ScriptContext) -> None:
             )
         elif name in ("apt-get", "apt", "aptitude"):
             _apt_questions(ctx, command, commands, command.index)
+
+
+def _read_without_input(ctx: ScriptContext, command: ShellCommand) -> None:
+    if command.tested == "loop" and not command.has_option("-p"):
+        return  # `while read line`: a filter over stdin, which is empty in a build: no one is asked
+    if command.tested:
+        message = (
+            "read asks for input that an unattended build never sends: it gets end-of-file at once, so the answer is always empty"
+        )
+    else:
+        message = "read waits for input that an unattended build never sends (it gets end-of-file and the script fails)"
+    ctx.report("AIB402", command.start, command.end, message)
 
 
 def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[ShellCommand], index: int) -> None:
@@ -387,6 +394,21 @@ _ROOT_DIRS = ("/etc/", "/usr/", "/opt/", "/var/lib/", "/boot/")
 _FILE_CHANGERS = {"cp", "mv", "mkdir", "ln", "install", "chmod", "chown", "rm", "touch", "tee", "unzip", "tar"}
 
 
+def _written_paths(command: ShellCommand) -> list[str]:
+    """Where a file-changing command writes: `cp /etc/hosts ~/h` only reads /etc."""
+    name = command.name
+    if name in ("cp", "mv", "ln", "install") and not (name == "install" and command.has_option("-d", "--directory")):
+        target = command.option_value("-t", "--target-directory")
+        if target is not None:
+            return [target]
+        positional = command.positionals()
+        return [positional[-1].text] if len(positional) >= 2 else []
+    if name in ("unzip", "tar"):
+        target = command.option_value("-d") if name == "unzip" else command.option_value("-C", "--directory")
+        return [target] if target is not None else []
+    return [word.text for word in command.positionals()]
+
+
 @rule("AIB403", "info", "root-only command without sudo", scope="shell", default=False)
 def missing_sudo(ctx: ScriptContext) -> None:
     if not ctx.is_inline:
@@ -407,7 +429,7 @@ def missing_sudo(ctx: ScriptContext) -> None:
             reason = f"{name} needs root to change packages"
         elif name == "snap" and sub in ("install", "remove", "refresh"):
             reason = f"snap {sub} needs root"
-        elif name in _FILE_CHANGERS and any(w.text.startswith(_ROOT_DIRS) for w in command.positionals()):
+        elif name in _FILE_CHANGERS and any(path.startswith(_ROOT_DIRS) for path in _written_paths(command)):
             reason = f"{name} writes under a root-owned folder"
         elif name == "sed" and command.has_option("-i") and any(w.text.startswith(_ROOT_DIRS) for w in command.positionals()):
             reason = "sed -i edits a root-owned file"

@@ -60,6 +60,10 @@ class ShellCommand:
     dialect: str  # 'sh' (the inline script itself) or 'bash' (inside bash -c)
     cwd: str | None
     index: int = 0  # order in the script
+    # Whose exit status the script tests, so a failure neither stops `sh -e` nor goes unseen:
+    # "loop" (a while/until condition), "if" (an if/elif condition), "list" (left of && or ||),
+    # "not" (after !); "" for a plain command.
+    tested: str = ""
     # Every rule asks for these, most for every command: computed once, on first use.
     _words: list[str] | None = field(default=None, repr=False, compare=False)
     _options: list[str] | None = field(default=None, repr=False, compare=False)
@@ -302,6 +306,7 @@ class _State:
     cwd: str | None = None
     via: tuple[str, ...] = ()
     sudo: bool = False
+    tested: str = ""  # see ShellCommand.tested
 
     def child(self, stdin_fed: bool | None = None) -> _State:
         """The state of a subshell: its variables are its own from here on."""
@@ -313,6 +318,7 @@ class _State:
             self.cwd,
             self.via,
             self.sudo,
+            self.tested,
         )
 
 
@@ -429,8 +435,52 @@ class _Walker:
         return redirects, fed
 
     def _n_if_statement(self, node: Any, region: _Region, state: _State) -> None:
+        self._walk_with_condition(node, region, state, "if")
+
+    def _n_elif_clause(self, node: Any, region: _Region, state: _State) -> None:
+        # no `condition` field here (tree-sitter-bash 0.25): the condition is what comes before `then`
+        in_condition = True
+        for child in node.children:
+            if child.type == "then":
+                in_condition = False
+            elif child.is_named:
+                if in_condition:
+                    self._walk_tested(child, region, state, "if")
+                else:
+                    self.walk(child, region, state)
+
+    def _n_while_statement(self, node: Any, region: _Region, state: _State) -> None:
+        self._walk_with_condition(node, region, state, "loop")
+
+    def _walk_with_condition(self, node: Any, region: _Region, state: _State, how: str) -> None:
+        # The condition runs in the same shell: the state is shared, only `tested` changes.
+        for index, child in enumerate(node.children):
+            if not child.is_named:
+                continue
+            if node.field_name_for_child(index) == "condition":
+                self._walk_tested(child, region, state, how)
+            else:
+                self.walk(child, region, state)
+
+    def _walk_tested(self, node: Any, region: _Region, state: _State, how: str) -> None:
+        saved, state.tested = state.tested, how
+        try:
+            self.walk(node, region, state)
+        finally:
+            state.tested = saved
+
+    def _n_list(self, node: Any, region: _Region, state: _State) -> None:
+        # `a && b`, `a || b`: a's status decides what runs next (sh -e ignores its failure)
+        named = node.named_children
+        for position, child in enumerate(named):
+            if position == 0 and len(named) > 1 and state.tested != "loop" and state.tested != "if":
+                self._walk_tested(child, region, state, "list")
+            else:
+                self.walk(child, region, state)
+
+    def _n_negated_command(self, node: Any, region: _Region, state: _State) -> None:
         for child in node.named_children:
-            self.walk(child, region, state)
+            self._walk_tested(child, region, state, "not")
 
     def _n_function_definition(self, node: Any, region: _Region, state: _State) -> None:
         if node.children and node.children[0].type == "function":
@@ -508,7 +558,7 @@ class _Walker:
             if child.type == "variable_assignment":
                 name, value = self._assignment(child, region, state)
                 if name is not None:
-                    state.variables[name] = value or ""
+                    _set_variable(state.variables, name, value)
                     if keyword == "export" or (keyword in ("declare", "typeset") and "-x" in region.node_text(node)):
                         state.exported[name] = value or ""
             elif child.type == "variable_name" and keyword == "export":
@@ -520,9 +570,9 @@ class _Walker:
     def _n_variable_assignment(self, node: Any, region: _Region, state: _State) -> None:
         name, value = self._assignment(node, region, state)
         if name is not None:
-            state.variables[name] = value if value is not None else ""
+            _set_variable(state.variables, name, value)
             if name in state.exported:
-                state.exported[name] = state.variables[name]
+                state.exported[name] = value or ""
 
     def _assignment(self, node: Any, region: _Region, state: _State) -> tuple[str | None, str | None]:
         name_node = node.child_by_field_name("name")
@@ -568,6 +618,7 @@ class _Walker:
 
     def _simple_command(self, children: list[Any], region: _Region, state: _State) -> None:
         prefix_env: dict[str, str] = {}
+        prefix_values: dict[str, str | None] = {}  # None: known only when the script runs
         words: list[Word] = []
         inline_redirects: list[Redirect] = []
         for child in children:
@@ -578,6 +629,7 @@ class _Walker:
                 name, value = self._assignment(child, region, state)
                 if name is not None:
                     prefix_env[name] = value or ""
+                    prefix_values[name] = value
             elif kind == "command_name":
                 named = child.named_children
                 target = named[0] if named else child
@@ -592,8 +644,8 @@ class _Walker:
             else:
                 words.extend(self._words(child, region, state))
         if not words:
-            for name, value in prefix_env.items():  # `A=1` alone is an assignment
-                state.variables[name] = value
+            for name, known in prefix_values.items():  # `A=1` alone is an assignment
+                _set_variable(state.variables, name, known)
             return
         end = region.script_offset(children[-1].end_byte)
         env = dict(state.exported)
@@ -684,6 +736,7 @@ class _Walker:
             sudo=sudo,
             via=tuple(via),
             stdin_fed=state.stdin_fed,
+            tested=state.tested,
             piped_from=None,
             redirects=list(redirects),
             dialect=state.dialect,
@@ -743,6 +796,15 @@ class _Walker:
     def _bashism(self, state: _State, what: str, start: int, end: int) -> None:
         if state.dialect == "sh":
             self.model.bashisms.append(Construct(what, start, end))
+
+
+def _set_variable(variables: dict[str, str], name: str, value: str | None) -> None:
+    """Record an assignment; a value known only at run time (`x=$(mktemp)`) makes x unknown,
+    never empty: `rm -rf "$x"/*` is not `rm -rf /*`."""
+    if value is None:
+        variables.pop(name, None)
+    else:
+        variables[name] = value
 
 
 _HANDLERS = {name[3:]: method for name, method in vars(_Walker).items() if name.startswith("_n_")}
