@@ -465,12 +465,15 @@ def _secret_in_text(text: str) -> str | None:
 
 
 def _is_literal_secret(value: str | None) -> bool:
+    text = value or ""
     return (
-        bool(value)
-        and len(value or "") >= 6
-        and "$" not in (value or "")
-        and not PLACEHOLDER.search(value or "")
-        and (value or "").lower() not in ("password", "secret", "changeme")
+        len(text) >= 6
+        and "$" not in text
+        and not PLACEHOLDER.search(text)
+        and text.lower() not in ("password", "secret", "changeme")
+        # a command (`cat_passwd='getent passwd'`) or a path (`/etc/passwd`), not a secret
+        and not any(char.isspace() for char in text)
+        and not text.startswith(("/", "./", "~/"))
     )
 
 
