@@ -64,9 +64,13 @@ def _gallery_trusted(earlier: list[PsCommand]) -> bool:
     return trusted and nuget
 
 
+# PowerShell drives whose items never have children: removing one never asks.
+_FLAT_DRIVES = ("function:", "env:", "variable:", "alias:")
+
+
 def _looks_like_folder(path: str, made_folders: set[str]) -> bool:
     cleaned = _path(path)
-    if any(ch in cleaned for ch in "*?"):
+    if any(ch in cleaned for ch in "*?") or cleaned.lower().startswith(_FLAT_DRIVES):
         return False
     if cleaned.endswith("\\") or cleaned in made_folders:
         return True
