@@ -121,12 +121,27 @@ def prompting_cmdlet(ctx: ScriptContext) -> None:
 _INSTALLER_NAME = re.compile(r"(setup|install|installer)[^\\/]*\.exe$", re.I)
 
 
+_OPTION_LIKE = re.compile(r"arg|opt|param|switch|flag|silent|quiet", re.I)
+
+
+def _options_unknown(command: PsCommand) -> bool:
+    """An argument known only at run time whose name says it holds options."""
+    arguments = [value for _, value, _ in command.parameters if value is not None] + command.positionals
+    for argument in arguments:
+        for part in argument.items or [argument]:
+            if part.value is None and "$" in part.raw and _OPTION_LIKE.search(part.raw):
+                return True
+    return False
+
+
 @rule("AIB502", "error", "installer without silent switches", scope="powershell")
 def noisy_installer(ctx: ScriptContext) -> None:
     commands = _commands(ctx)
     choco_confirmed = False
     for command in commands:
         name = command.name
+        if _options_unknown(command):
+            continue  # `-ArgumentList $installArgs`: the silent switch may well be in there
         switches = command.native_switches()
         words = [w.lower() for w in command.words()]
         if name == "choco" and words[:3] == ["feature", "enable", "-n"] and "allowglobalconfirmation" in words:

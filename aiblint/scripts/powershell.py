@@ -466,6 +466,12 @@ class _Walker:
                     words = arguments.items
                 elif arguments.value is not None:
                     words = [PsArg(w, arguments.start, arguments.end, w) for w in _split(arguments.value)]
+                elif len(arguments.raw) >= 2 and arguments.raw[0] == '"' and arguments.raw[-1] == '"':
+                    # "/i `"$msi`" /qn": the literal words still say what they say
+                    words = [
+                        PsArg(w, arguments.start, arguments.end, None if "$" in w else w)
+                        for w in _split(arguments.raw[1:-1].replace('`"', '"'))
+                    ]
                 else:
                     words = [arguments]
             program, native = canonical(target.value)
