@@ -65,9 +65,43 @@ def format_minutes(total: int) -> str:
     return f"{hours} h" if hours else f"{rest} min"
 
 
-def estimate(ctx: Any) -> Estimate:
-    """ctx: a TemplateContext. Scripts are read from their command models (no re-parsing)."""
+def script_costs(script: Any) -> list[tuple[str, float]]:
+    """The minutes a script adds (sleeps, large downloads), read from its command model once.
+
+    The script pass calls this while the model exists (aiblint/scripts/collect.py) and the
+    answer is kept on the script, so the model can be freed before the estimate is made.
+    """
+    if "costs" in script.summaries:
+        return script.summaries["costs"]  # type: ignore[no-any-return]
     from aiblint.rules.shell import _sleep_seconds, large_artifact
+
+    costs: list[tuple[str, float]] = []
+    for command in script.model.commands:
+        name = command.name
+        if script.language == "shell":
+            if name == "sleep":
+                seconds = _sleep_seconds(command.words) or 0
+                costs.append(("sleeps", seconds / 60))
+            elif name in ("curl", "wget", "azcopy") and any(
+                large_artifact(w.text) for w in command.args if w.text.startswith("http")
+            ):
+                costs.append(("large downloads", minutes("large_download")))
+        else:
+            if name == "Start-Sleep":
+                value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
+                with contextlib.suppress(ValueError):
+                    costs.append(("sleeps", float(value.text) / 60 if value is not None else 0))
+            elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
+                arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
+                if arg is not None and large_artifact(arg.text):
+                    costs.append(("large downloads", minutes("large_download")))
+    script.summaries["costs"] = costs
+    return costs
+
+
+def estimate(ctx: Any) -> Estimate:
+    """ctx: a TemplateContext. Scripts count through script_costs (no re-parsing)."""
+    from aiblint.rules.shell import large_artifact
 
     result = Estimate()
     template = ctx.template
@@ -90,26 +124,8 @@ def estimate(ctx: Any) -> Estimate:
             result.add("Windows Update", minutes("windows_update"))
     result.add("validation", minutes("validation_step") * len(template.validators))
     for script in ctx.scripts:
-        model = script.model
-        for command in model.commands:
-            name = command.name
-            if script.language == "shell":
-                if name == "sleep":
-                    seconds = _sleep_seconds(command.words) or 0
-                    result.add("sleeps", seconds / 60)
-                elif name in ("curl", "wget", "azcopy") and any(
-                    large_artifact(w.text) for w in command.args if w.text.startswith("http")
-                ):
-                    result.add("large downloads", minutes("large_download"))
-            else:
-                if name == "Start-Sleep":
-                    value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
-                    with contextlib.suppress(ValueError):
-                        result.add("sleeps", float(value.text) / 60 if value is not None else 0)
-                elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
-                    arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
-                    if arg is not None and large_artifact(arg.text):
-                        result.add("large downloads", minutes("large_download"))
+        for what, amount in script_costs(script):
+            result.add(what, amount)
     result.add("deprovisioning", minutes("deprovision_windows" if windows else "deprovision_linux"))
     result.add("image capture", minutes("capture"))
     result.replication = minutes("replication_region") * max(0, replication_regions(ctx) - 1)

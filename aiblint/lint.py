@@ -149,8 +149,10 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
 
         for item in located:
             template_context = TemplateContext(context, item)
-            _run(checks("template"), template_context, context)
+            # Scripts first: each model is freed after its own rules, and the template rules
+            # read what they need of it from the script's summaries.
             template_context.run_scripts()
+            _run(checks("template"), template_context, context)
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes

@@ -111,7 +111,7 @@ def test_hostile_input(name, write, tmp_path):
     print(f"\n{name}: {size / 1e6:.1f} MB -> exit {stats['rc']}, {stats['seconds']} s, peak RSS {stats['peak_mb']} MB", end="")
     if name == "50 MB template":
         assert stats["rc"] == 1 and size > 50_000_000
-        assert stats["peak_mb"] < 8_000
+        assert stats["peak_mb"] < 1_500  # 293 MB measured: models are freed script by script
     if name.startswith("20,000 nested"):
         assert stats["rc"] in (0, 1) and "nested too deeply to analyse" in errors
     if name in ("empty file", "BOM only", "NUL bytes", "invalid UTF-8", "100,000 levels of nesting", "UTF-16 without BOM"):

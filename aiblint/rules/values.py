@@ -12,6 +12,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiblint.arm import is_expression
@@ -489,29 +490,43 @@ def secrets(ctx: TemplateContext) -> None:
                 f"{what} in the template: the service stores templates and inline scripts in plain text, and the build log keeps them; use the template identity or a Key Vault reference instead",
             )
     for script in ctx.scripts:
-        if script.language != "shell":
-            continue
+        for span, message, pointer in script_secrets(script):
+            ctx.report("AIB030", span, message, pointer=pointer)
+
+
+def script_secrets(script: Any) -> list[tuple[Span, str, str]]:
+    """Literal secrets a Shell script passes to an option or assigns to a secret-named variable.
+
+    Read from the command model once; the script pass calls this while the model exists
+    (aiblint/scripts/collect.py) and the answer is kept on the script.
+    """
+    if "secrets" in script.summaries:
+        return script.summaries["secrets"]  # type: ignore[no-any-return]
+    found: list[tuple[Span, str, str]] = []
+    if script.language == "shell":
+        source = script.source
         for command in script.model.commands:
             words = command.args
             for index, word in enumerate(words):
                 if word.text in _SECRET_OPTIONS and index + 1 < len(words) and _is_literal_secret(words[index + 1].value):
-                    span = script.source.file_span(words[index + 1].start, words[index + 1].end)
-                    ctx.report(
-                        "AIB030",
-                        span,
-                        f"{word.text} is given a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
-                        pointer=script.source.line_pointer(script.source.line_of(word.start)),
+                    found.append(
+                        (
+                            source.file_span(words[index + 1].start, words[index + 1].end),
+                            f"{word.text} is given a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
+                            source.line_pointer(source.line_of(word.start)),
+                        )
                     )
-        for assignment in script.model.assignments:
-            name, value, start, end = assignment
+        for name, value, start, end in script.model.assignments:
             if _SECRET_NAME.search(name) and _is_literal_secret(value):
-                span = script.source.file_span(start, end)
-                ctx.report(
-                    "AIB030",
-                    span,
-                    f"{name} is assigned a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
-                    pointer=script.source.line_pointer(script.source.line_of(start)),
+                found.append(
+                    (
+                        source.file_span(start, end),
+                        f"{name} is assigned a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
+                        source.line_pointer(source.line_of(start)),
+                    )
                 )
+    script.summaries["secrets"] = found
+    return found
 
 
 def _strings(root: AnyNode) -> list[StringNode]:

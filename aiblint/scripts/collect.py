@@ -36,6 +36,12 @@ class Script:
     origin: str  # "inline" | "file"
     findings: list[tuple[int, Finding]] = field(default_factory=list)
     too_deep: bool = False  # nested past Python's recursion limit: analysed as empty
+    # What template-level rules read from the model, kept after it is freed (script_costs, script_secrets)
+    summaries: dict[str, Any] = field(default_factory=dict)
+
+    def release_model(self) -> None:
+        """Free the command model: a file's scripts are then never all in memory at once."""
+        self.__dict__.pop("model", None)
 
     @cached_property
     def model(self) -> Any:
@@ -180,6 +186,19 @@ def analyse_scripts(template: TemplateContext) -> None:
             if note not in template.file.notes:
                 template.file.notes.append(note)
         _flush(template, script)
+        _summarize(template, script)
+        script.release_model()
+
+
+def _summarize(template: TemplateContext, script: Script) -> None:
+    """Compute, while the model exists, what the template-level rules (run after this pass)
+    read from it: the build estimate's costs and AIB030's secrets."""
+    from aiblint.estimate import script_costs
+    from aiblint.rules.values import script_secrets
+
+    script_costs(script)
+    if template.enabled("AIB030"):
+        script_secrets(script)
 
 
 def _shellcheck(template: TemplateContext, script: Script) -> None:
