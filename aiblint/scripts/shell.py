@@ -259,6 +259,19 @@ _NICE_VALUE_OPTS = frozenset(["-n", "--adjustment"])
 _IONICE_VALUE_OPTS = frozenset(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"])
 _SIMPLE_WRAPPERS = frozenset(["nohup", "time", "exec", "eatmydata", "unbuffer", "stdbuf", "doas", "chronic"])
 _SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ksh"])
+# Every command _emit looks through to reach the command it runs.
+_LOOKED_THROUGH = _SIMPLE_WRAPPERS | {
+    "sudo",
+    "env",
+    "command",
+    "timeout",
+    "nice",
+    "ionice",
+    "xargs",
+    "chroot",
+    "flock",
+    "runuser",
+}
 
 
 def _basename(text: str) -> str:
@@ -464,10 +477,8 @@ class _Walker:
 
     def _walk_tested(self, node: Any, region: _Region, state: _State, how: str) -> None:
         saved, state.tested = state.tested, how
-        try:
-            self.walk(node, region, state)
-        finally:
-            state.tested = saved
+        self.walk(node, region, state)
+        state.tested = saved  # (an exception abandons the whole model, state and all)
 
     def _n_list(self, node: Any, region: _Region, state: _State) -> None:
         # `a && b`, `a || b`: a's status decides what runs next (sh -e ignores its failure)
@@ -687,7 +698,10 @@ class _Walker:
         via = list(state.via)
         sudo = state.sudo
         index = 0
-        while index < len(words):
+        first = words[0].text
+        # Most commands are neither a wrapper nor `VAR=value cmd`: skip the look-through loop.
+        plain = "=" not in first and "/" not in first and first not in _LOOKED_THROUGH
+        while not plain and index < len(words):
             name = _basename(words[index].text)
             rest = words[index + 1 :]
             if name == "sudo":
