@@ -25,6 +25,7 @@ _CLOSER_OF = {"if": "fi", "loop": "done", "for": "done", "case": "esac", "{": "}
 _AFTER_COMPOUND = {"fi", "done", "esac", "}", "then", "else", "elif", "do"}
 # A run of characters with no meaning to the lexer: taken in one step, not one by one.
 _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|<>()\\'\"`$]+")
+_PLAIN_WORD = re.compile(r"([^ \t\r\n;&|<>()\\'\"`$]+)([ \t]*)")  # a plain word and the blanks after it
 _RESERVED = {*_AFTER_COMPOUND, "if", "while", "until", "for", "select", "case", "{", "function", "!", "time"}
 _OPERATOR = re.compile(r";;&|;;|;&|&&|\|\||\|&|[;&|]")
 
@@ -283,12 +284,15 @@ class _Lexer:
 
     def _word(self, collect: bool = False) -> str:
         start = self.i
-        run = _PLAIN_RUN.match(self.text, start)
-        if run is not None and (run.end() == len(self.text) or self.text[run.end()] in " \t\r\n;&|<>)"):
-            self.i = run.end()  # the usual word: plain characters up to a separator
-            word, quoted = run.group(), False
+        text = self.text
+        run = _PLAIN_WORD.match(text, start)
+        end = run.end(1) if run is not None else start
+        if run is not None and (run.end(2) > end or end == len(text) or text[end] in " \t\r\n;&|<>)"):
+            self.i = run.end()  # the usual word, plain characters up to a separator, and the blanks after it
+            word, quoted = run.group(1), False
         else:
             word, quoted = self._scan_word(start)
+            end = self.i
         if collect:
             return word
         if self.just_closed is None and not self.function_name_next and not self.in_case_patterns:
@@ -308,7 +312,7 @@ class _Lexer:
             if not quoted and word in _AFTER_COMPOUND:  # `fi fi` closing two levels at once
                 self._keyword(word, start)
                 return word
-            if not self._io_number(word):  # `fi echo`: sh wants a `;` or a new line first
+            if not self._io_number(word, end):  # `fi echo`: sh wants a `;` or a new line first
                 self._fail(f"unexpected '{word}' after '{closed}': a ';' or a new line is missing before it", start)
         self.name_of_command = False
         if self.function_name_next:
@@ -408,9 +412,9 @@ class _Lexer:
                     self.i += 1
         self._fail("'(' is never closed: ')' is missing", start)
 
-    def _io_number(self, word: str) -> bool:
-        """The `2` of `done 2>/dev/null`."""
-        return word.isdigit() and self.text[self.i : self.i + 1] in ("<", ">")
+    def _io_number(self, word: str, end: int) -> bool:
+        """The `2` of `done 2>/dev/null` (`end`: where the word ends)."""
+        return word.isdigit() and self.text[end : end + 1] in ("<", ">")
 
     def _keyword(self, word: str, start: int) -> None:
         """A word at command position: a reserved word moves the structure on, any other
