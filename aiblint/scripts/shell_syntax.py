@@ -44,7 +44,7 @@ class _Frame:
     """An open compound command."""
 
     kind: str  # if | loop (while, until) | for (for, select) | case | {
-    word: str  # the word that opened the current part: if, then, else, while, do, ...
+    word: str  # named when it is never closed: the opener (if, while, case, {), or do once a loop's body began
     offset: int
     part: str  # if: cond/body; loop and for: head/body; case and {: body
     part_word: str = ""  # the word that began the current part: if, then, else, do, ...
