@@ -116,6 +116,26 @@ class PsArg:
         return self.value if self.value is not None else self.raw
 
 
+# Parameter aliases (Get-Command X).Parameters[...].Aliases in Windows PowerShell 5.1, lower-case:
+# `Start-Process msiexec -Args "/i x.msi /qn"` passes the ArgumentList.
+_PARAMETER_ALIASES = {
+    "start-process": {
+        "args": "argumentlist",
+        "path": "filepath",
+        "pspath": "filepath",
+        "lup": "loaduserprofile",
+        "nnw": "nonewwindow",
+        "runas": "credential",
+    },
+    "remove-item": {"pspath": "literalpath", "lp": "literalpath"},
+    "set-service": {"startmode": "startuptype", "sm": "startuptype", "st": "startuptype", "servicename": "name", "sn": "name"},
+    "stop-service": {"servicename": "name"},
+    "restart-service": {"servicename": "name"},
+}
+# Aliases every cmdlet has (about_CommonParameters).
+_COMMON_PARAMETER_ALIASES = {"cf": "confirm", "wi": "whatif", "ea": "erroraction", "vb": "verbose", "db": "debug"}
+
+
 @dataclass(slots=True)
 class PsCommand:
     name: str  # cmdlet as canonically written, or a native program's base name in lower case
@@ -132,9 +152,11 @@ class PsCommand:
 
     def _match(self, name: str) -> list[tuple[str, PsArg | None, PsArg]]:
         wanted = name.lower()
+        aliases = _PARAMETER_ALIASES.get(self.name.lower(), {})
         found = []
         for written, value, token in self.parameters:
             lowered = written.lower()
+            lowered = aliases.get(lowered) or _COMMON_PARAMETER_ALIASES.get(lowered) or lowered
             if lowered == wanted or (len(lowered) >= 2 and wanted.startswith(lowered)):
                 found.append((written, value, token))
         return found
