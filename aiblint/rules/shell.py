@@ -139,10 +139,13 @@ _PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "add-apt-repository", "pip", "pip3",
 
 @rule("AIB401", "error", "package manager waits for confirmation", scope="shell")
 def package_manager_prompt(ctx: ScriptContext) -> None:
+    configured = _assume_yes_configured(ctx)
     for command in _named(ctx, _PROMPTING_TOOLS):
         name = command.name
         if _answered_by_pipe(command) or _option_like_expansion(command):
             continue
+        if name in configured and command.index > configured[name]:
+            continue  # an apt.conf / dnf.conf snippet written before says "assume yes"
         if name in _APT:
             sub = _apt_subcommand(command)
             if sub in _APT_PROMPTING and not _apt_assumes_yes(command):
@@ -215,6 +218,51 @@ _DEBCONF_PACKAGES = {
 }  # fmt: skip
 _EULA_PACKAGES = re.compile(r"^(msodbcsql\d*|mssql-tools\d*|mssql-server)$")
 _UPGRADES = {"upgrade", "dist-upgrade", "full-upgrade"}
+
+
+# `APT::Get::Assume-Yes "true";` in apt.conf(.d), `assumeyes=1` in yum.conf / dnf.conf
+_APT_ASSUMES_YES = re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(true|1|yes)\b", re.I)
+_YUM_ASSUMES_YES = re.compile(r"^\s*assumeyes\s*=\s*(1|true|yes)\b", re.I | re.M)
+
+
+def _assume_yes_configured(ctx: ScriptContext) -> dict[str, int]:
+    """Package manager -> index of the command after which its configuration answers yes.
+
+    A snippet written by an earlier customizer stays on the VM for every later one (-1: from
+    the start of this script); the answer for this script is kept for the ones after it.
+    """
+    configured: dict[str, int] = {}
+    for script in ctx.template.scripts:
+        if script is ctx.script:
+            break
+        for name in script.summaries.get("assume_yes", ()):
+            configured[name] = -1
+    written: list[str] = []
+    for command in _commands(ctx):
+        text = _config_written(command)
+        if text is None:
+            continue
+        if _APT_ASSUMES_YES.search(text):
+            names = _APT
+        elif _YUM_ASSUMES_YES.search(text):
+            names = _YUM
+        else:
+            continue
+        for name in names:
+            configured.setdefault(name, command.index)
+            written.append(name)
+    ctx.script.summaries["assume_yes"] = sorted(set(written) | {n for n, at in configured.items() if at < 0})
+    return configured
+
+
+def _config_written(command: ShellCommand) -> str | None:
+    """What a command writes into apt.conf(.d), yum.conf or dnf.conf, when the script shows it."""
+    targets = [target for _, target in command.output_files()]
+    if command.name == "tee":
+        targets += [word for word in command.words if not word.startswith("-")]
+    if not any(marker in target for target in targets for marker in ("apt.conf", "yum.conf", "dnf.conf")):
+        return None
+    return _written_content(command)
 
 
 def _force_conf(command: ShellCommand, earlier: list[ShellCommand]) -> bool:
