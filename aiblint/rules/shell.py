@@ -139,13 +139,15 @@ _PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "add-apt-repository", "pip", "pip3",
 
 @rule("AIB401", "error", "package manager waits for confirmation", scope="shell")
 def package_manager_prompt(ctx: ScriptContext) -> None:
-    configured = _assume_yes_configured(ctx)
+    _package_config(ctx)  # every script's, even with no package command: later scripts read it
     for command in _named(ctx, _PROMPTING_TOOLS):
         name = command.name
         if _answered_by_pipe(command) or _option_like_expansion(command):
             continue
-        if name in configured and command.index > configured[name]:
-            continue  # an apt.conf / dnf.conf snippet written before says "assume yes"
+        if (name in _APT and _configured(ctx, "apt-assumes-yes", command)) or (
+            name in _YUM and _configured(ctx, "yum-assumes-yes", command)
+        ):
+            continue  # a configuration snippet written before answers yes
         if name in _APT:
             sub = _apt_subcommand(command)
             if sub in _APT_PROMPTING and not _apt_assumes_yes(command):
@@ -220,39 +222,43 @@ _EULA_PACKAGES = re.compile(r"^(msodbcsql\d*|mssql-tools\d*|mssql-server)$")
 _UPGRADES = {"upgrade", "dist-upgrade", "full-upgrade"}
 
 
-# `APT::Get::Assume-Yes "true";` in apt.conf(.d), `assumeyes=1` in yum.conf / dnf.conf
-_APT_ASSUMES_YES = re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(true|1|yes)\b", re.I)
-_YUM_ASSUMES_YES = re.compile(r"^\s*assumeyes\s*=\s*(1|true|yes)\b", re.I | re.M)
+# What a snippet in the package managers' configuration settles for every later command:
+# `APT::Get::Assume-Yes "true";` (apt.conf.d), `assumeyes=1` (yum.conf / dnf.conf) answer yes;
+# `Dpkg::Options {"--force-confdef"; ...}` keeps changed configuration files without asking.
+_CONFIG_FACTS = {
+    "apt-assumes-yes": re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(true|1|yes)\b", re.I),
+    "yum-assumes-yes": re.compile(r"^\s*assumeyes\s*=\s*(1|true|yes)\b", re.I | re.M),
+    "dpkg-force-conf": re.compile(r"force-conf"),
+}
 
 
-def _assume_yes_configured(ctx: ScriptContext) -> dict[str, int]:
-    """Package manager -> index of the command after which its configuration answers yes.
+def _package_config(ctx: ScriptContext) -> dict[str, int]:
+    """Fact -> index of the command after which it holds (-1: an earlier customizer wrote it).
 
-    A snippet written by an earlier customizer stays on the VM for every later one (-1: from
-    the start of this script); the answer for this script is kept for the ones after it.
+    The VM keeps the file for every later step, so this script's facts are kept for the
+    scripts after it.
     """
-    configured: dict[str, int] = {}
+    if "package-config" in ctx.script.summaries:
+        return ctx.script.summaries["package-config"]  # type: ignore[no-any-return]
+    facts: dict[str, int] = {}
     for script in ctx.template.scripts:
         if script is ctx.script:
             break
-        for name in script.summaries.get("assume_yes", ()):
-            configured[name] = -1
-    written: list[str] = []
+        for fact in script.summaries.get("package-config", {}):
+            facts[fact] = -1
     for command in _commands(ctx):
         text = _config_written(command)
-        if text is None:
-            continue
-        if _APT_ASSUMES_YES.search(text):
-            names = _APT
-        elif _YUM_ASSUMES_YES.search(text):
-            names = _YUM
-        else:
-            continue
-        for name in names:
-            configured.setdefault(name, command.index)
-            written.append(name)
-    ctx.script.summaries["assume_yes"] = sorted(set(written) | {n for n, at in configured.items() if at < 0})
-    return configured
+        if text is not None:
+            for fact, pattern in _CONFIG_FACTS.items():
+                if pattern.search(text):
+                    facts.setdefault(fact, command.index)
+    ctx.script.summaries["package-config"] = facts
+    return facts
+
+
+def _configured(ctx: ScriptContext, fact: str, command: ShellCommand) -> bool:
+    at = _package_config(ctx).get(fact)
+    return at is not None and at < command.index
 
 
 def _config_written(command: ShellCommand) -> str | None:
@@ -285,6 +291,7 @@ _ASKING_TOOLS = {"read", "passwd", "ssh-keygen", "ufw", "az", "dpkg-reconfigure"
 
 @rule("AIB402", "warning", "command that stops for a person", scope="shell")
 def interactive_command(ctx: ScriptContext) -> None:
+    _package_config(ctx)  # every script's, even with no package command: later scripts read it
     commands = _commands(ctx)
     for command in _named(ctx, _ASKING_TOOLS):
         name = command.name
@@ -362,7 +369,7 @@ def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[She
         return
     noninteractive = _noninteractive(command)
     if sub in _UPGRADES:
-        force = _force_conf(command, commands[:index])
+        force = _force_conf(command, commands[:index]) or _configured(ctx, "dpkg-force-conf", command)
         if noninteractive and force:
             return
         missing = []
@@ -831,6 +838,8 @@ def _written_content(command: ShellCommand) -> str | None:
         source = command.piped_from
         if source is not None and source.name in ("echo", "printf"):
             return " ".join(source.words)
+        if source is not None and source.name == "cat" and source.heredoc() is not None:
+            return source.heredoc()  # cat <<EOF | sudo tee FILE
     return None
 
 

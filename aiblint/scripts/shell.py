@@ -306,6 +306,8 @@ def parse_tree(text: str) -> tuple[Any, CharOffsets]:
 
 # -- the walk -------------------------------------------------------------------------
 
+# What a heredoc_redirect node holds besides the rest of its line's commands.
+_HEREDOC_PARTS = frozenset({"heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "file_descriptor"})
 # Word nodes that cannot hold a command substitution.
 _LEAF_WORDS = frozenset({"word", "number", "raw_string"})
 
@@ -412,6 +414,26 @@ class _Walker:
         elif commands:
             for command in commands:  # a compound statement: its commands share the redirect
                 command.redirects.extend(r for r in redirects if r.body is None)
+        for redirect_node in node.children:
+            if redirect_node.type == "heredoc_redirect":
+                self._after_heredoc_start(redirect_node, region, state, main)
+
+    def _after_heredoc_start(self, redirect: Any, region: _Region, state: _State, main: ShellCommand | None) -> None:
+        """The rest of the `<<EOF` line, which tree-sitter-bash nests in the heredoc node:
+        `cat <<EOF | sudo tee FILE` (a pipeline fed by cat), `cat <<EOF > f && next`."""
+        for child in redirect.named_children:
+            if child.type in _HEREDOC_PARTS:
+                continue
+            if child.type == "pipeline":
+                previous = main
+                for element in child.named_children:
+                    before = len(self.model.commands)
+                    self.walk(element, region, state.child(stdin_fed=True))
+                    if len(self.model.commands) > before:
+                        self.model.commands[before].piped_from = previous
+                        previous = self.model.commands[-1]
+            else:
+                self.walk(child, region, state)
 
     def _redirects(self, nodes: list[Any], region: _Region, state: _State | None = None) -> tuple[list[Redirect], bool]:
         redirects: list[Redirect] = []
