@@ -38,6 +38,10 @@ IMPLEMENTED = frozenset(
 ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "examples"})
 
 
+# A schema with only these keys and type "string" accepts every string.
+_ANY_STRING = frozenset({"type", "description", "title", "default", "examples", "$comment"})
+
+
 class QuickValidator:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.root = schema
@@ -51,6 +55,8 @@ class QuickValidator:
             return schema
         if isinstance(instance, ArmExpression):
             return True  # an expression's value is known only at deployment
+        if type(instance) is str and schema.keys() <= _ANY_STRING and schema.get("type") == "string":
+            return True  # the common case (every `inline` line): nothing more to check
         ref = schema.get("$ref")
         if ref is not None and not self._valid(instance, self._resolve(ref)):
             return False

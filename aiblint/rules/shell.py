@@ -225,6 +225,7 @@ _UPGRADES = {"upgrade", "dist-upgrade", "full-upgrade"}
 # What a snippet in the package managers' configuration settles for every later command:
 # `APT::Get::Assume-Yes "true";` (apt.conf.d), `assumeyes=1` (yum.conf / dnf.conf) answer yes;
 # `Dpkg::Options {"--force-confdef"; ...}` keeps changed configuration files without asking.
+_CONFIG_FILES = ("apt.conf", "yum.conf", "dnf.conf")
 _CONFIG_FACTS = {
     "apt-assumes-yes": re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(true|1|yes)\b", re.I),
     "yum-assumes-yes": re.compile(r"^\s*assumeyes\s*=\s*(1|true|yes)\b", re.I | re.M),
@@ -246,7 +247,8 @@ def _package_config(ctx: ScriptContext) -> dict[str, int]:
             break
         for fact in script.summaries.get("package-config", {}):
             facts[fact] = -1
-    for command in _commands(ctx):
+    text_mentions_config = any(marker in ctx.source.text for marker in _CONFIG_FILES)
+    for command in _commands(ctx) if text_mentions_config else ():
         text = _config_written(command)
         if text is not None:
             for fact, pattern in _CONFIG_FACTS.items():
@@ -266,7 +268,7 @@ def _config_written(command: ShellCommand) -> str | None:
     targets = [target for _, target in command.output_files()]
     if command.name == "tee":
         targets += [word for word in command.words if not word.startswith("-")]
-    if not any(marker in target for target in targets for marker in ("apt.conf", "yum.conf", "dnf.conf")):
+    if not any(marker in target for target in targets for marker in _CONFIG_FILES):
         return None
     return _written_content(command)
 

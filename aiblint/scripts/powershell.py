@@ -279,7 +279,7 @@ class _Walker:
         tree = _parser().parse(chars.data)
         region = _Region(text, chars, offset)
         if top:
-            self.model.comments = find_comments(tree.root_node, text, region.local, region.span, region.node_text)
+            self.model.comments = find_comments(tree.root_node, chars.data, text, region.local, region.span, region.node_text)
         self.walk(tree.root_node, region, via)
 
     def walk(self, node: Any, region: _Region, via: tuple[str, ...], piped: PsCommand | None = None) -> None:

@@ -350,7 +350,7 @@ class _Walker:
             self.model.has_error_nodes = True
         region = _Region(text, chars, to_script)
         if top:
-            self.model.comments = find_comments(root, text, lambda n: n.start_byte, region.span, region.node_text)
+            self.model.comments = find_comments(root, chars.data, text, lambda n: n.start_byte, region.span, region.node_text)
         self.walk(root, region, state)
 
     def walk(self, node: Any, region: _Region, state: _State) -> None:
@@ -798,7 +798,8 @@ class _Walker:
                 if word.value and "=" in word.value:
                     key, value = word.value.split("=", 1)
                     state.exported[key] = value
-        self._reparse_c_string(command, region, state, env)
+        if name in _SHELLS or name in ("su", "runuser"):
+            self._reparse_c_string(command, region, state, env)
         self.last_command = command  # the outer command, not one inside its sh -c string
 
     def _reparse_c_string(self, command: ShellCommand, region: _Region, state: _State, env: dict[str, str]) -> None:

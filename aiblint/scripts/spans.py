@@ -68,30 +68,36 @@ class RawComment:
 
 
 def find_comments(
-    root: Any, text: str, start_char: Callable[[Any], int], span: Callable[[Any], tuple[int, int]], text_of: Callable[[Any], str]
+    root: Any,
+    data: bytes,
+    text: str,
+    start_char: Callable[[Any], int],
+    span: Callable[[Any], tuple[int, int]],
+    text_of: Callable[[Any], str],
 ) -> list[RawComment]:
     """Every `comment` node under ``root`` (either grammar), in script order.
 
-    ``start_char`` is a node's character offset in ``text`` (to tell whether the comment has
-    its line to itself), ``span`` its offsets in the script, ``text_of`` its text.
+    Both languages start every comment with `#` (or `<#`): only the nodes at a `#` of the
+    parsed bytes ``data`` are looked at, not the whole tree. ``start_char`` is a node's
+    character offset in ``text`` (to tell whether the comment has its line to itself),
+    ``span`` its offsets in the script, ``text_of`` its text.
     """
     found: list[RawComment] = []
-    if "#" not in text:
-        return found  # both languages start every comment with `#` (or `<#`)
-    cursor = root.walk()  # a cursor walk: no list of child nodes built per node
-    while True:
-        node = cursor.node
-        if node.type == "comment":
+    seen: set[int] = set()
+    byte = data.find(b"#")
+    while byte >= 0:
+        node = root.descendant_for_byte_range(byte, byte + 1)
+        if node is not None and node.type == "comment" and node.start_byte not in seen:
+            seen.add(node.start_byte)
             local = start_char(node)
             line_start = text.rfind("\n", 0, local) + 1
             start, end = span(node)
             found.append(RawComment(text_of(node), start, end, text[line_start:local].strip() == ""))
-        elif cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                found.sort(key=lambda c: c.start)
-                return found
+            byte = data.find(b"#", max(node.end_byte, byte + 1))  # the rest of a comment is its own
+        else:
+            byte = data.find(b"#", byte + 1)
+    found.sort(key=lambda c: c.start)
+    return found
 
 
 @dataclass
