@@ -205,22 +205,7 @@ class _Lexer:
         if not self.command_position and not process:
             self._fail("unexpected '(': a subshell must start a command", start)
         self.i += 1
-        # A subshell is a list of its own: it must close what it opens.
-        saved = (self.stack, self.last, self.in_case_patterns)
-        self.stack, self.last, self.in_case_patterns = [], "open", False
-        self.command_position = True
-        self._lex(top=False, closer=")")
-        if self.text[self.i - 1 : self.i] != ")":
-            self._fail("'(' is never closed: ')' is missing", start)
-        if self.stack:
-            frame = self.stack[-1]
-            self._fail(f"'{frame.word}' is never closed inside ( )", frame.offset)
-        if self.last == "op":
-            operator, offset = self.last_operator
-            self._fail(f"'{operator}' has no command after it before ')'", offset)
-        if self.last == "open":
-            self._fail("( ) holds no command", start)
-        self.stack, self.last, self.in_case_patterns = saved
+        self._nested_list("( )", start, empty_allowed=False)
         self.command_position = False
         if process:
             self._command_seen()
@@ -588,15 +573,22 @@ class _Lexer:
             if depth:
                 self._fail("unterminated $(( ... )): the closing )) is missing", start)
             return
+        self._nested_list("$( )", start, empty_allowed=True)
+
+    def _nested_list(self, label: str, start: int, empty_allowed: bool) -> None:
+        """The commands inside `( )` or `$( )`, up to the `)`: a list that must close what it opens."""
         saved = (self.command_position, self.stack, self.in_case_patterns, self.last, self.just_closed)
-        self.command_position, self.stack, self.in_case_patterns, self.last = True, [], False, "start"
-        self._lex(top=False, closer=")")
+        self.command_position, self.stack, self.in_case_patterns = True, [], False
+        self.last = "start" if empty_allowed else "open"
+        self._lex(top=False, closer=")")  # stops with "never closed" at the end of the script
         if self.stack:
             frame = self.stack[-1]
-            self._fail(f"'{frame.word}' is never closed inside $( )", frame.offset)
+            self._fail(f"'{frame.word}' is never closed inside {label}", frame.offset)
         if self.last == "op":
             operator, offset = self.last_operator
             self._fail(f"'{operator}' has no command after it before ')'", offset)
+        if self.last == "open" and not empty_allowed:
+            self._fail(f"{label} holds no command", start)
         self.command_position, self.stack, self.in_case_patterns, self.last, self.just_closed = saved
 
 
