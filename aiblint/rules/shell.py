@@ -273,15 +273,11 @@ def _config_written(command: ShellCommand) -> str | None:
     return _written_content(command)
 
 
-def _force_conf(command: ShellCommand, earlier: list[ShellCommand]) -> bool:
+def _force_conf(ctx: ScriptContext, command: ShellCommand) -> bool:
+    """--force-confdef/--force-confold on the command, or in an apt.conf snippet written before it."""
     if any("force-conf" in v for v in command.all_option_values("-o")) or any("force-conf" in w for w in command.words):
         return True
-    # an apt.conf.d snippet written earlier in the script
-    return any(
-        "force-conf" in " ".join(c.words) + (c.heredoc() or "")
-        and any("apt.conf" in target for _, target in [*c.output_files(), ("", " ".join(c.words))])
-        for c in earlier
-    )
+    return _configured(ctx, "dpkg-force-conf", command)
 
 
 def _noninteractive(command: ShellCommand) -> bool:
@@ -371,7 +367,7 @@ def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[She
         return
     noninteractive = _noninteractive(command)
     if sub in _UPGRADES:
-        force = _force_conf(command, commands[:index]) or _configured(ctx, "dpkg-force-conf", command)
+        force = _force_conf(ctx, command)
         if noninteractive and force:
             return
         missing = []
