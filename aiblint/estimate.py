@@ -7,14 +7,15 @@ restarts, Windows Update, replication regions) and multiplies.
 
 from __future__ import annotations
 
-import contextlib
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from aiblint.jsontree import ArrayNode, ObjectNode
+from aiblint.numbers import finite_float
 
 DATA = Path(__file__).resolve().parent / "data" / "build_time.json"
 
@@ -89,8 +90,9 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
         else:
             if name == "Start-Sleep":
                 value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
-                with contextlib.suppress(ValueError):
-                    costs.append(("sleeps", float(value.text) / 60 if value is not None else 0))
+                seconds = finite_float(value.text) if value is not None else 0
+                if seconds is not None:
+                    costs.append(("sleeps", seconds / 60))
             elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
                 arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
                 if arg is not None and large_artifact(arg.text):
@@ -154,6 +156,6 @@ def timeout_minutes(ctx: Any) -> tuple[int | None, bool]:
     if node is None:
         return model()["default_timeout_minutes"], False
     value = ctx.template.value(node)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None, True
     return (int(value) or model()["default_timeout_minutes"]), True

@@ -92,7 +92,19 @@ def lint_bytes(data: bytes, display: str, config: Config, path: Path | None, opt
         line, column = lines.position(len(prefix.lstrip("\ufeff")))
         message = f"the file is not UTF-8 (or UTF-16 with a byte order mark): invalid byte 0x{data[exc.start]:02X}"
         return FileResult(display, [_diagnostic_at("AIB001", message, display, line, column, config)], None)
-    return lint_text(text, display, config, path, options)
+    return lint_text_guarded(text, display, config, path, options)
+
+
+def lint_text_guarded(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
+    """lint_text, where whatever goes wrong costs this file only, never the run's other files."""
+    try:
+        return lint_text(text, display, config, path, options)
+    except InternalError:
+        raise
+    except RecursionError:
+        return FileResult(display, [], None, notes=["nested too deeply to analyse: this file was skipped"])
+    except Exception as exc:
+        raise InternalError(f"linting {display} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _diagnostic_at(code: str, message: str, display: str, line: int, column: int, config: Config, start: int = 0) -> Diagnostic:
@@ -100,7 +112,7 @@ def _diagnostic_at(code: str, message: str, display: str, line: int, column: int
     return Diagnostic(
         code,
         config.severity_of(code, info.severity),
-        message,
+        bounded_message(message),
         display,
         line,
         column,
@@ -172,6 +184,28 @@ def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
             raise InternalError(f"rule {info.code} failed on {context.display}: {type(exc).__name__}: {exc}") from exc
 
 
+MAX_QUOTED_CHARS = 200  # of one word of a message: template values are quoted in messages
+MAX_MESSAGE_CHARS = 1000
+
+
+def bounded_message(message: str) -> str:
+    """The message with any over-long word (a quoted value, mostly) cut in its middle."""
+    if len(message) <= MAX_QUOTED_CHARS:
+        return message
+    words = message.split(" ")
+    for index, word in enumerate(words):
+        if len(word) > MAX_QUOTED_CHARS:
+            words[index] = _elide(word, MAX_QUOTED_CHARS)
+    shorter = " ".join(words)
+    return _elide(shorter, MAX_MESSAGE_CHARS) if len(shorter) > MAX_MESSAGE_CHARS else shorter
+
+
+def _elide(text: str, limit: int) -> str:
+    head = limit * 2 // 3
+    tail = limit - head - 1
+    return f"{text[:head]}…{text[-tail:]}"
+
+
 def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
     config = context.config
     seen: set[tuple[str, int, int, str, str]] = set()
@@ -196,7 +230,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
             Diagnostic(
                 finding.code,
                 severity,
-                finding.message,
+                bounded_message(finding.message),
                 file,
                 line,
                 column,

@@ -6,6 +6,7 @@ import fnmatch
 import re
 from typing import TYPE_CHECKING
 
+from aiblint.numbers import finite_float
 from aiblint.registry import rule
 from aiblint.rules.shell import large_artifact
 from aiblint.scripts.collect import ScriptContext
@@ -118,7 +119,14 @@ def prompting_cmdlet(ctx: ScriptContext) -> None:
 
 # -- AIB502 ---------------------------------------------------------------------------
 
-_INSTALLER_NAME = re.compile(r"(setup|install|installer)[^\\/]*\.exe$", re.I)
+def _is_installer_name(written: str) -> bool:
+    """The file name (after the last / or \\) ends in .exe and names setup or install.
+
+    The pattern `(setup|install)[^\\/]*\\.exe$` said the same but rescanned the rest of the
+    text from every `install` it met: quadratic on a word repeating it.
+    """
+    base = written.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return base.endswith(".exe") and ("setup" in base[:-4] or "install" in base[:-4])
 
 
 _OPTION_LIKE = re.compile(r"arg|opt|param|switch|flag|silent|quiet", re.I)
@@ -180,7 +188,7 @@ def noisy_installer(ctx: ScriptContext) -> None:
                     command.end,
                     f"winget {words[0]} can stop at a licence or source agreement prompt: add {' '.join(missing)}",
                 )
-        elif command.native and _INSTALLER_NAME.search(command.written) and not command.parameters and not command.positionals:
+        elif command.native and _is_installer_name(command.written) and not command.parameters and not command.positionals:
             how = "Start-Process" if "Start-Process" in command.via else "the call"
             ctx.report(
                 "AIB502",
@@ -450,13 +458,11 @@ def long_sleep(ctx: ScriptContext) -> None:
         value = command.value("Seconds")
         millis = command.value("Milliseconds")
         text = value.text if value is not None else (command.positionals[0].text if command.positionals else None)
-        try:
-            if text is not None:
-                seconds = float(text)
-            elif millis is not None:
-                seconds = float(millis.text) / 1000
-        except ValueError:
-            continue
+        if text is not None:
+            seconds = finite_float(text)
+        elif millis is not None:
+            seconds = finite_float(millis.text)
+            seconds = seconds / 1000 if seconds is not None else None
         if seconds is not None and seconds >= 600:
             ctx.report(
                 "AIB530",

@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from aiblint.numbers import finite_float
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
 
@@ -227,8 +228,8 @@ _UPGRADES = {"upgrade", "dist-upgrade", "full-upgrade"}
 # `Dpkg::Options {"--force-confdef"; ...}` keeps changed configuration files without asking.
 _CONFIG_FILES = ("apt.conf", "yum.conf", "dnf.conf")
 _CONFIG_FACTS = {
-    "apt-assumes-yes": re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(true|1|yes)\b", re.I),
-    "yum-assumes-yes": re.compile(r"^\s*assumeyes\s*=\s*(1|true|yes)\b", re.I | re.M),
+    "apt-assumes-yes": re.compile(r"APT::Get::Assume-Yes\s*(?:\"\s*)?(true|1|yes)\b", re.I),
+    "yum-assumes-yes": re.compile(r"^[ \t]*assumeyes[ \t]*=[ \t]*(1|true|yes)\b", re.I | re.M),
     "dpkg-force-conf": re.compile(r"force-conf"),
 }
 
@@ -648,13 +649,11 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                 )
         elif name == "nft":
             text = " ".join(words).lower()
-            if re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\baccept\b", text) or re.search(
-                r"ct state[^;]*established[^;]*accept", text
-            ):
+            if _nft_ssh_verdict(text, _NFT_ACCEPT) or _NFT_ESTABLISHED.search(text):
                 nft_ok = True
-            elif re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\b(drop|reject)\b", text) and not nft_ok:
+            elif _nft_ssh_verdict(text, _NFT_DROP) and not nft_ok:
                 ctx.report("AIB410", command.start, command.end, "this nft rule drops port 22, the build's SSH connection")
-            elif re.search(r"hook\s+input\b.*\bpolicy\s+drop", text) and not nft_ok:
+            elif _nft_input_policy_drop(text) and not nft_ok:
                 ctx.report(
                     "AIB410",
                     command.start,
@@ -663,10 +662,39 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                 )
 
 
+# A port set is short: bounded repeats keep each attempt linear (an open `{` followed by a
+# megabyte of ports must not be rescanned from every `dport`). `.*` between two patterns is
+# replaced by "the first match of one, then any match of the other after it" (two scans).
+_NFT_SSH_PORT = re.compile(r"dport\s{1,64}(\{[^}]{0,2000}\}|22\b|ssh\b)")
+_NFT_ACCEPT = re.compile(r"\baccept\b")
+_NFT_DROP = re.compile(r"\b(?:drop|reject)\b")
+_NFT_ESTABLISHED = re.compile(r"ct state[^;]{0,2000}?established[^;]{0,2000}?accept")
+_NFT_HOOK_INPUT = re.compile(r"hook\s{1,64}input\b")
+_NFT_POLICY_DROP = re.compile(r"\bpolicy\s{1,64}drop")
+
+
+def _nft_ssh_verdict(text: str, verdict: re.Pattern[str]) -> bool:
+    """A dport naming 22 (alone or in a set), then the verdict somewhere after it."""
+    for match in _NFT_SSH_PORT.finditer(text):
+        ports = match.group(1)
+        if ports.startswith("{") and not re.search(r"\b22\b", ports):
+            continue
+        return verdict.search(text, match.end()) is not None
+    return False
+
+
+def _nft_input_policy_drop(text: str) -> bool:
+    hook = _NFT_HOOK_INPUT.search(text)
+    return hook is not None and _NFT_POLICY_DROP.search(text, hook.end()) is not None
+
+
 # -- AIB411 ---------------------------------------------------------------------------
 
 _SSH_UNITS = {"ssh", "sshd", "ssh.service", "sshd.service", "ssh.socket", "openssh-server", "sshd.socket"}
-_SSH_DIRECTIVE = re.compile(r"^\s*(Port\s+(\d+)|ListenAddress\s+\S+|AllowUsers\b.*|AllowGroups\b.*|DenyUsers\b.*)", re.I | re.M)
+# [ \t]* rather than \s* after ^: \s* would run over the following newlines from every line start.
+_SSH_DIRECTIVE = re.compile(
+    r"^[ \t]*(Port[ \t]+(\d+)|ListenAddress[ \t]+\S+|AllowUsers\b.*|AllowGroups\b.*|DenyUsers\b.*)", re.I | re.M
+)
 
 
 def _changes_sshd_config(text: str) -> str | None:
@@ -888,9 +916,10 @@ def _sleep_seconds(words: list[str]) -> float | None:
     total = 0.0
     for word in words:
         match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", word)
-        if not match:
+        number = finite_float(match.group(1)) if match else None
+        if match is None or number is None:
             return None
-        total += float(match.group(1)) * _UNITS[match.group(2)]
+        total += number * _UNITS[match.group(2)]
     return total
 
 

@@ -413,7 +413,7 @@ def ws2016_restart(ctx: TemplateContext) -> None:
             continue
         node = step.field("restartTimeout")
         value = checkable(ctx, node) if node is not None else "5m"
-        match = re.fullmatch(r"(\d+)([smh])", value or "")
+        match = re.fullmatch(r"(\d{1,9})([smh])", value or "")  # more digits: not a duration AIB012 accepts
         if not match:
             continue
         minutes = int(match.group(1)) * {"s": 1 / 60, "m": 1, "h": 60}[match.group(2)]
