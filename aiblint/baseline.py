@@ -16,6 +16,7 @@ from pathlib import Path
 from aiblint import __version__
 from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic
+from aiblint.safe_read import ReadError, read_limited
 
 
 class BaselineError(Exception):
@@ -50,9 +51,9 @@ def write(path: Path, results: list[FileResult]) -> None:
 
 def load(path: Path) -> Counter[tuple[str, str, str, str]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"--baseline: {path}: {exc.strerror or exc}") from None
+        data = json.loads(read_limited(path).decode("utf-8"))
+    except ReadError as exc:
+        raise BaselineError(f"--baseline: {path}: {exc}") from None
     except ValueError as exc:
         raise BaselineError(f"--baseline: {path}: not a baseline file ({exc})") from None
     if not isinstance(data, dict) or data.get("aiblint_baseline") != 1 or not isinstance(data.get("findings"), list):

@@ -90,9 +90,9 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
         else:
             if name == "Start-Sleep":
                 value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
-                seconds = finite_float(value.text) if value is not None else 0
-                if seconds is not None:
-                    costs.append(("sleeps", seconds / 60))
+                given = finite_float(value.text) if value is not None else 0.0
+                if given is not None:
+                    costs.append(("sleeps", given / 60))
             elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
                 arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
                 if arg is not None and large_artifact(arg.text):

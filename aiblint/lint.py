@@ -16,8 +16,7 @@ from aiblint.context import InternalError as InternalError  # re-exported: the C
 from aiblint.diagnostics import Diagnostic, Severity, Span
 from aiblint.jsontree import JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
-
-MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
+from aiblint.safe_read import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported: larger files are refused, not parsed
 
 
 @dataclass
@@ -101,8 +100,8 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     if not located:
         if options.explicit and not options.ignore_non_templates:
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
-        elif options.ignore_non_templates:
-            return result  # other JSON files pass silently, trailing commas and all
+        elif options.ignore_non_templates or not options.explicit:
+            return result  # other JSON files pass silently, trailing commas and all (folder mode lints templates only)
     from aiblint.runner import analyse_scripts, run_rules
 
     context.is_bare = bool(located) and located[0].kind == "bare"
