@@ -22,7 +22,8 @@ class ReadError(Exception):
     """One line saying why the file was not read (no path in it: the caller adds it)."""
 
 
-def read_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+def read_limited(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    limit = MAX_FILE_BYTES if limit is None else limit
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -41,8 +42,9 @@ def read_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> b
         os.close(fd)
 
 
-def read_stream_limited(stream: BinaryIO, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_stream_limited(stream: BinaryIO, limit: int | None = None) -> bytes:
     """stdin and the like: at most `limit` bytes, else ReadError (never a silent cut)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     chunks: list[bytes] = []
     total = 0
     while True:

@@ -119,6 +119,7 @@ def prompting_cmdlet(ctx: ScriptContext) -> None:
 
 # -- AIB502 ---------------------------------------------------------------------------
 
+
 def _is_installer_name(written: str) -> bool:
     """The file name (after the last / or \\) ends in .exe and names setup or install.
 

@@ -649,7 +649,7 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                 )
         elif name == "nft":
             text = " ".join(words).lower()
-            if _nft_ssh_verdict(text, _NFT_ACCEPT) or _NFT_ESTABLISHED.search(text):
+            if _nft_ssh_verdict(text, _NFT_ACCEPT) or _nft_accepts_established(text):
                 nft_ok = True
             elif _nft_ssh_verdict(text, _NFT_DROP) and not nft_ok:
                 ctx.report("AIB410", command.start, command.end, "this nft rule drops port 22, the build's SSH connection")
@@ -668,7 +668,6 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
 _NFT_SSH_PORT = re.compile(r"dport\s{1,64}(\{[^}]{0,2000}\}|22\b|ssh\b)")
 _NFT_ACCEPT = re.compile(r"\baccept\b")
 _NFT_DROP = re.compile(r"\b(?:drop|reject)\b")
-_NFT_ESTABLISHED = re.compile(r"ct state[^;]{0,2000}?established[^;]{0,2000}?accept")
 _NFT_HOOK_INPUT = re.compile(r"hook\s{1,64}input\b")
 _NFT_POLICY_DROP = re.compile(r"\bpolicy\s{1,64}drop")
 
@@ -680,6 +679,21 @@ def _nft_ssh_verdict(text: str, verdict: re.Pattern[str]) -> bool:
         if ports.startswith("{") and not re.search(r"\b22\b", ports):
             continue
         return verdict.search(text, match.end()) is not None
+    return False
+
+
+def _nft_accepts_established(text: str) -> bool:
+    """`ct state ... established ... accept` within one statement (no `;` between)."""
+    start = text.find("ct state")
+    while start >= 0:
+        end = text.find(";", start)
+        statement = text[start : end if end >= 0 else len(text)]
+        found = statement.find("established")
+        if found >= 0 and statement.find("accept", found) >= 0:
+            return True
+        if end < 0:
+            return False
+        start = text.find("ct state", end)
     return False
 
 
