@@ -143,8 +143,15 @@ def test_pattern_is_linear_on_hostile_text(where, pattern, function):
 
 def test_fixed_patterns_keep_their_meaning():
     from aiblint.rules.powershell import _is_installer_name
-    from aiblint.rules.shell import _CONFIG_FACTS, _NFT_ACCEPT, _NFT_DROP, _SSH_DIRECTIVE
-    from aiblint.rules.shell import _nft_accepts_established, _nft_input_policy_drop, _nft_ssh_verdict
+    from aiblint.rules.shell import (
+        _CONFIG_FACTS,
+        _NFT_ACCEPT,
+        _NFT_DROP,
+        _SSH_DIRECTIVE,
+        _nft_accepts_established,
+        _nft_input_policy_drop,
+        _nft_ssh_verdict,
+    )
     from aiblint.suppress import _DIRECTIVE
 
     assert _CONFIG_FACTS["apt-assumes-yes"].search('APT::Get::Assume-Yes "true";')
