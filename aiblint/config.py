@@ -19,7 +19,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-CONFIG_FILES = (".aiblint.toml", "pyproject.toml")
 PROFILES = ("default", "azure-devops-hosted")
 
 
