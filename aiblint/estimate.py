@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from aiblint.jsontree import ArrayNode, ObjectNode
-from aiblint.numbers import finite_float
 
 DATA = Path(__file__).resolve().parent / "data" / "build_time.json"
 
@@ -67,37 +66,16 @@ def format_minutes(total: int) -> str:
 
 
 def script_costs(script: Any) -> list[tuple[str, float]]:
-    """The minutes a script adds (sleeps, large downloads), read from its command model once.
+    """The minutes a script adds (sleeps, large downloads, Windows Update): read from the same facts the script
+    rules report (aiblint/scripts/facts.py), so AIB200's estimate counts what AIB430/AIB431 and
+    AIB530/AIB531 see. The facts are kept on the script after its model is freed."""
+    from aiblint.scripts.facts import script_facts
 
-    The script pass calls this while the model exists (aiblint/scripts/collect.py) and the
-    answer is kept on the script, so the model can be freed before the estimate is made.
-    """
-    if "costs" in script.summaries:
-        return script.summaries["costs"]  # type: ignore[no-any-return]
-    from aiblint.scripts.facts import large_artifact, sleep_seconds
-
-    costs: list[tuple[str, float]] = []
-    for command in script.model.commands:
-        name = command.name
-        if script.language == "shell":
-            if name == "sleep":
-                seconds = sleep_seconds(command.words) or 0
-                costs.append(("sleeps", seconds / 60))
-            elif name in ("curl", "wget", "azcopy") and any(
-                large_artifact(w.text) for w in command.args if w.text.startswith("http")
-            ):
-                costs.append(("large downloads", minutes("large_download")))
-        else:
-            if name == "Start-Sleep":
-                value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
-                given = finite_float(value.text) if value is not None else 0.0
-                if given is not None:
-                    costs.append(("sleeps", given / 60))
-            elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
-                arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
-                if arg is not None and large_artifact(arg.text):
-                    costs.append(("large downloads", minutes("large_download")))
-    script.summaries["costs"] = costs
+    facts = script_facts(script)
+    costs: list[tuple[str, float]] = [("sleeps", sleep.seconds / 60) for sleep in facts.sleeps]
+    costs.extend(("large downloads", minutes("large_download")) for download in facts.downloads if download.large)
+    if facts.windows_updates:  # a script that runs Windows Update does a WindowsUpdate customizer's work
+        costs.append(("Windows Update", minutes("windows_update")))
     return costs
 
 
@@ -137,7 +115,7 @@ def estimate(ctx: Any) -> Estimate:
 def replication_regions(ctx: Any) -> int:
     count = 0
     for distributor in ctx.template.distributors:
-        if str(ctx.template.value(distributor.get_ci("type"))).lower() != "sharedimage":
+        if ctx.template.kind_of(distributor) != "sharedimage":
             continue
         for key in ("targetRegions", "replicationRegions"):
             node = distributor.get_ci(key)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.facts import large_artifact, sleep_seconds
+from aiblint.scripts.facts import script_facts
+from aiblint.scripts.options import value_options
 
 if TYPE_CHECKING:
     from aiblint.scripts.shell import ShellCommand, ShellModel
@@ -81,7 +82,7 @@ _APT_PROMPTING = {
     "reinstall",
     "build-dep",
 }
-_APT_VALUE_OPTS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"})
+_APT_VALUE_OPTS = value_options("apt-get")  # the same for apt and aptitude
 _YUM = {"yum", "dnf", "tdnf", "microdnf"}
 _YUM_PROMPTING = {
     "install", "update", "upgrade", "remove", "erase", "reinstall", "downgrade", "autoremove", "groupinstall",
@@ -91,27 +92,9 @@ _YUM_GROUP = {
     "group": {"install", "remove", "upgrade", "update", "mark"},
     "module": {"enable", "disable", "install", "remove", "reset", "switch-to"},
 }
-_YUM_VALUE_OPTS = frozenset(
-    {
-        "-c",
-        "--config",
-        "-d",
-        "-e",
-        "--releasever",
-        "--installroot",
-        "--enablerepo",
-        "--disablerepo",
-        "-x",
-        "--exclude",
-        "--setopt",
-        "--repo",
-        "--repoid",
-    }
-)
+_YUM_VALUE_OPTS = value_options("yum")  # the same for dnf, tdnf, microdnf
 _ZYPPER_PROMPTING = {"in", "install", "rm", "remove", "up", "update", "dup", "dist-upgrade", "patch", "si", "source-install"}
-_ZYPPER_VALUE_OPTS = frozenset(
-    {"-r", "--repo", "--root", "-R", "--config", "-c", "--reposd-dir", "-D", "--cache-dir", "-C", "--raw-cache-dir"}
-)
+_ZYPPER_VALUE_OPTS = value_options("zypper")
 
 
 def _apt_subcommand(command: ShellCommand) -> str | None:
@@ -926,32 +909,24 @@ def runs_deprovision(ctx: ScriptContext) -> None:
 
 @rule("AIB430", "warning", "long sleep left in a script", scope="shell")
 def long_sleep(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
-        if command.name != "sleep":
-            continue
-        seconds = sleep_seconds(command.words)
-        if seconds is not None and seconds >= 600:
+    for sleep in script_facts(ctx.script).sleeps:
+        seconds = sleep.seconds
+        if seconds >= 600:
             ctx.report(
                 "AIB430",
-                command.start,
-                command.end,
+                sleep.start,
+                sleep.end,
                 f"sleep of {seconds / 60:g} minutes adds that much to every build (the guide's debug pause?): remove it before submitting",
             )
 
 
 @rule("AIB431", "info", "download of a large artifact", scope="shell")
 def large_download(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
-        if command.name not in ("curl", "wget", "azcopy"):
-            continue
-        for word in command.args:
-            if word.text.startswith(("http://", "https://")):
-                name = large_artifact(word.text)
-                if name:
-                    ctx.report(
-                        "AIB431",
-                        command.start,
-                        command.end,
-                        f"{command.name} downloads {name} (an archive, disk image or installer, size unknown until the build): allow for it in buildTimeoutInMinutes and the VM size",
-                    )
-                break
+    for download in script_facts(ctx.script).downloads:
+        if download.large:
+            ctx.report(
+                "AIB431",
+                download.start,
+                download.end,
+                f"{download.tool} downloads {download.large} (an archive, disk image or installer, size unknown until the build): allow for it in buildTimeoutInMinutes and the VM size",
+            )
