@@ -188,7 +188,7 @@ def _grammar() -> Any:
     lbr, rbr, lpar, rpar, _comma, dot = map(pp.Suppress, "[](),.")
     ident = pp.Regex(r"[A-Za-z_][A-Za-z0-9_]*")
     string = pp.Regex(r"'(?:[^']|'')*'").set_parse_action(lambda t: t[0][1:-1].replace("''", "'"))
-    number = pp.Regex(r"-?\d+(?:\.\d+)?").set_parse_action(lambda t: float(t[0]) if "." in t[0] else int(t[0]))
+    number = pp.Regex(r"-?\d+(?:\.\d+)?").set_parse_action(lambda t: _number(t[0]))
     expr = pp.Forward()
     name = pp.Combine(ident + pp.Optional("." + ident))
 
@@ -209,8 +209,32 @@ def _grammar() -> Any:
     return expr
 
 
+def _number(text: str) -> int | float:
+    # Past Python's int-string limit (4,300 digits) int() raises: such a number is a float (inf).
+    return float(text) if "." in text or len(text) > 4000 else int(text)
+
+
 def parse_expression(text: str) -> Any:
-    """Parse ``[ ... ]`` into Call/Access/str/int; raise ExpressionError with a column."""
+    """Parse ``[ ... ]`` into Call/Access/str/int; raise ExpressionError with a column.
+
+    Parses are kept by text (the trees are frozen): a file that repeats one expression
+    12,000 times parses it once.
+    """
+    tree, error = _parse_cached(text)
+    if error is not None:
+        raise ExpressionError(*error)
+    return tree
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> tuple[Any, tuple[str, int] | None]:
+    try:
+        return _parse_uncached(text), None
+    except ExpressionError as exc:
+        return None, (exc.message, exc.column)
+
+
+def _parse_uncached(text: str) -> Any:
     import pyparsing as pp
 
     body = text[1:-1]
