@@ -71,7 +71,8 @@ class FileContext:
         span = where if isinstance(where, Span) else Span(where.start, where.end)
         if pointer is None:
             pointer = where.pointer if not isinstance(where, Span) else ""
-        self.findings.append(Finding(code, message, span, pointer, severity, anchor, None, fix))
+        file = None if isinstance(where, Span) else where.file  # a module or loaded file's node
+        self.findings.append(Finding(code, message, span, pointer, severity, anchor, file, fix))
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -123,8 +124,16 @@ def _help(code: str) -> str:
 
 def lint_text(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
     load_all()
+    from aiblint.frontends import language_of
+
+    language = language_of(display)
     try:
-        document = parse(text)
+        if language == "json":
+            document = parse(text)
+        else:
+            from aiblint.frontends import parse_source
+
+            document = parse_source(text, display, path, language)
     except JsonSyntaxError as exc:
         lines = LineIndex(text[1:] if text.startswith("\ufeff") else text)
         line, column = lines.position(exc.offset)
@@ -137,6 +146,10 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     located = locate(document)
     context = FileContext(display, document, config, path)
     result = FileResult(display, [], document.lines, len(located))
+    if language != "json":
+        if not located and not (options.explicit and not options.ignore_non_templates):
+            return result  # a .bicep/.tf file without an image template: not ours
+        _adopt_front_end(context, document)
     if not located:
         if options.explicit and not options.ignore_non_templates:
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
@@ -154,9 +167,21 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             template_context.run_scripts()
             _run(checks("template"), template_context, context)
     result.diagnostics = _to_diagnostics(context)
+    if language != "json":
+        from aiblint.frontends.suppress import apply_comment_suppressions
+
+        result.diagnostics = apply_comment_suppressions(result.diagnostics, document, display, language)
     result.other_files = context.other_files
     result.notes = context.notes
     return result
+
+
+def _adopt_front_end(context: FileContext, document: Document) -> None:
+    """A front end's loaded files, notes and syntax errors become the file's own."""
+    context.other_files.update(document.other_files)
+    context.notes.extend(document.notes)
+    for offset, message in document.syntax_errors:
+        context.report("AIB001", Span(offset, offset + 1), message, pointer="")
 
 
 def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:

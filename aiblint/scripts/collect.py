@@ -98,7 +98,8 @@ class ScriptContext:
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
         fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and source.file is None else None
-        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, source.file, fix)
+        file = source.file or source.line_file(line)
+        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix)
         self.script.findings.append((line, finding))
 
 
@@ -229,7 +230,7 @@ def _shellcheck(template: TemplateContext, script: Script) -> None:
             source.line_pointer(line),
             comment.level,
             line_anchor(source.line_text(line)),
-            source.file,
+            source.file or source.line_file(line),
         )
         script.findings.append((line, finding))
 
@@ -251,5 +252,13 @@ def _flush(template: TemplateContext, script: Script) -> None:
         template.add(finding)
     for finding in unused:
         template.add(
-            Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file)
+            Finding(
+                finding.code,
+                finding.message,
+                finding.span,
+                finding.pointer,
+                None,
+                finding.anchor,
+                script.source.file or script.source.line_file(0),
+            )
         )

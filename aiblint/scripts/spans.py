@@ -153,6 +153,13 @@ class ScriptSource:
             return self.pointer
         return self._nodes[min(line, len(self._nodes) - 1)].pointer
 
+    def line_file(self, line: int) -> str | None:
+        """The file an inline line is written in when not the template's (a Bicep module,
+        a ``loadTextContent`` script): front ends set ``StringNode.file``."""
+        if self._nodes is None:
+            return None
+        return self._nodes[min(line, len(self._nodes) - 1)].file
+
     def file_offset(self, offset: int) -> int:
         if self._nodes is None:
             return max(0, min(offset, len(self.text)))
