@@ -391,6 +391,8 @@ class Evaluator:
                 unit.note(node, f"file(): {exc}")
                 return None
             return v.string(loaded.text, list(range(len(loaded.text) + 1)), 0, len(loaded.text), loaded.display)
+        if name in ("join", "split") and len(args) == 2:
+            args = [args[1], args[0]]  # HCL puts the separator first; Bicep last
         if name == "format" and args and isinstance(args[0], StringNode):
             return None  # printf verbs, not ARM's {0}: not evaluated
         return v.call_function(v.Call(name, args, start, end, unit.file))

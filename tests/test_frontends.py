@@ -1,0 +1,111 @@
+"""Bicep and Terraform front ends: each fixture lints like its hand-written JSON twin
+(same codes at the same pointers) and at exact positions in its own files (snapshot)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aiblint.config import Config
+from aiblint.lint import LintOptions, lint_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "frontends"
+ENTRIES = sorted(p for p in CASES.rglob("*") if p.suffix in (".bicep", ".bicepparam", ".tf") and p.parent.name != "modules")
+ENTRIES = [p for p in ENTRIES if not (p.suffix == ".bicep" and p.with_suffix(".bicepparam").exists())]
+
+
+def _lint(path: Path, explicit: bool = True):  # type: ignore[no-untyped-def]
+    display = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    return lint_bytes(path.read_bytes(), display, Config(), path, LintOptions(explicit=explicit))
+
+
+def _rendered(path: Path) -> str:
+    result = _lint(path)
+    lines = [f"{d.file}:{d.line}:{d.column} {d.code} {d.pointer}" for d in result.diagnostics]
+    lines += [f"note: {n}" for n in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", ENTRIES, ids=lambda p: str(p.relative_to(CASES)))
+def test_front_end_snapshot(path: Path) -> None:
+    expected = path.with_name(path.name + ".expected")
+    actual = _rendered(path)
+    if os.environ.get("AIBLINT_UPDATE_SNAPSHOTS") == "1":
+        expected.write_text(actual)
+    assert actual == expected.read_text()
+
+
+@pytest.mark.parametrize("path", [p for p in ENTRIES if (p.parent / "twin.json").exists()], ids=lambda p: p.parent.name)
+def test_same_codes_as_the_json_twin(path: Path) -> None:
+    ours = sorted((d.code, d.pointer) for d in _lint(path).diagnostics)
+    twin = sorted((d.code, d.pointer) for d in _lint(path.parent / "twin.json").diagnostics)
+    assert ours == twin
+
+
+def test_a_loaded_script_finding_points_into_the_script_file() -> None:
+    result = _lint(CASES / "bicep_linux" / "main.bicep")
+    loaded = [d for d in result.diagnostics if d.file.endswith("scripts/setup.sh")]
+    assert [(d.code, d.line, d.column) for d in loaded] == [("AIB401", 3, 6)]
+
+
+def test_escapes_and_triple_quoted_strings_map_exactly() -> None:
+    from aiblint.frontends import parse_source
+
+    path = CASES / "bicep_linux" / "main.bicep"
+    text = path.read_text()
+    document = parse_source(text, "main.bicep", path, "bicep")
+    inline = document.root.get("resources").get("image").get("properties").get("customize").items[0].get("inline")  # type: ignore[union-attr]
+    greeting = inline.items[2]  # type: ignore[union-attr]
+    assert greeting.text == "echo 'hello' ${HOME}"
+    # `'` decoded from `\'`, `$` from `\$`: each maps to its backslash
+    assert text[greeting.file_offset(5)] == "\\" and text[greeting.file_offset(6)] == "h"
+    assert text[greeting.file_offset(13)] == "\\" and text[greeting.file_offset(14)] == "{"
+
+
+def test_heredoc_indentation_and_dollar_escapes_map_exactly() -> None:
+    from aiblint.frontends import parse_source
+
+    path = CASES / "terraform_azapi" / "main.tf"
+    text = path.read_text()
+    document = parse_source(text, "main.tf", path, "terraform")
+    customize = document.root.get("resources").get("image").get("properties").get("customize")  # type: ignore[union-attr]
+    echo = customize.items[0].get("inline").items[1]  # type: ignore[union-attr]
+    assert echo.text == 'echo ${HOME} "quoted"'
+    assert text[echo.file_offset(5)] == "$" and text[echo.file_offset(6)] == "{"
+    heredoc = customize.items[1].get("inline").items[0]  # type: ignore[union-attr]
+    assert heredoc.text == "set -e\nsudo apt-get install tree\n"
+    assert text[heredoc.file_offset(7) : heredoc.file_offset(7) + 4] == "sudo"
+
+
+def test_folder_mode_skips_files_without_an_image_template(tmp_path: Path) -> None:
+    (tmp_path / "other.bicep").write_text("param x string = 'a'\n")
+    (tmp_path / "other.tf").write_text('resource "azurerm_resource_group" "rg" {\n  name = "x"\n}\n')
+    assert _lint(tmp_path / "other.bicep", explicit=False).diagnostics == []
+    assert [d.code for d in _lint(tmp_path / "other.tf").diagnostics] == ["AIB002"]
+    run = subprocess.run([sys.executable, "-m", "aiblint", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_suppression_comment_in_bicep(tmp_path: Path) -> None:
+    source = (CASES / "bicep_module" / "modules" / "image.bicep").read_text()
+    source = "param script string = 'ok'\n" + source.split("\n", 1)[1]
+    marked = source.replace("  name: templateName", "  // aiblint: disable-next-line=AIB102 -- fixed on purpose\n  name: 'fixed'")
+    (tmp_path / "a.bicep").write_text(source.replace("name: templateName", "name: 'fixed'"))
+    (tmp_path / "b.bicep").write_text(marked)
+    assert "AIB102" in [d.code for d in _lint(tmp_path / "a.bicep").diagnostics]
+    assert "AIB102" not in [d.code for d in _lint(tmp_path / "b.bicep").diagnostics]
+
+
+def test_linting_json_imports_neither_grammar() -> None:
+    code = (
+        "import sys\nfrom aiblint.cli import main\n"
+        "main(['--quiet', '--exit-zero', 'examples/ubuntu-good.json'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('tree_sitter_bicep', 'tree_sitter_hcl', 'aiblint.frontends.'))), file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.stderr.strip().splitlines()[-1] == "[]"
