@@ -11,6 +11,7 @@ Constructs tree-sitter-bicep 1.1 does not parse (typed ``var``, ``extension``, s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,6 +52,7 @@ class Unit:
         self.resources: dict[str, tuple[Any, Any]] = {}  # name -> (type string node, body)
         self.modules: dict[str, tuple[Any, Any]] = {}
         self.using: Any = None
+        self.existing: set[str] = set()
         self.notes = notes
         self.errors = errors
         self._collect()
@@ -79,6 +81,8 @@ class Unit:
                 if len(named) >= 2:
                     table = self.resources if kind == "resource_declaration" else self.modules
                     table[self.source(named[0])] = (named[1], body)
+                    if any(c.type == "existing" for c in child.children):
+                        self.existing.add(self.source(named[0]))  # referred to, not deployed
                 self._report_errors(child)
             elif kind == "using_statement":
                 strings = [c for c in child.named_children if c.type == "string"]
@@ -179,6 +183,8 @@ class Evaluator:
         members: list[Member] = []
         count = 0
         for name, (type_node, body) in unit.resources.items():
+            if name in unit.existing:
+                continue
             type_text = self.eval(type_node, scope)
             if not isinstance(type_text, StringNode) or not type_text.text.lower().startswith(IMAGE_TEMPLATES + "@"):
                 continue
@@ -345,6 +351,7 @@ class Evaluator:
         return v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
 
 
+_PARAM_ASSIGNMENT = re.compile(r"^([ \t]*)param(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=)", re.M)
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
@@ -413,7 +420,10 @@ def _string(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
             value = ev.eval(expression[0], scope) if expression else None
             if value is None or v.is_unknown(value):
                 return v.unknown("variables", raw[:80], start, end, unit.file)
-            parts.append(v._as_string(value, v.Call("", [], start, end, unit.file)))
+            piece = v.as_string(value)
+            if piece is None:
+                return v.unknown("variables", raw[:80], start, end, unit.file)
+            parts.append(piece)
             i = unit.at(inner)[1]
             continue
         char = text[i]
@@ -488,7 +498,10 @@ def _object(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
         else:
             key_start, key_end = unit.at(key_node)
             key = v.string(unit.source(key_node), list(range(key_start, key_end + 1)), key_start, key_end, unit.file)
-        members.append(Member(key, ev.eval(value_node, scope)))
+        value = ev.eval(value_node, scope)
+        if isinstance(value, LiteralNode) and value.literal is None:
+            continue  # ARM leaves a null property out of the request
+        members.append(Member(key, value))
     return v.obj(members, start, end, unit.file)
 
 
@@ -506,7 +519,9 @@ def _array(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
             if after.type == "parenthesized_expression":
                 name = unit.source(child)
                 call_start, call_end = unit.at(child)[0], unit.at(after)[1]
-                items.append(_apply(ev, name, after.named_children, call_start, call_end, after, scope))
+                value = _apply(ev, name, after.named_children, call_start, call_end, after, scope)
+                source = unit.text[call_start:call_end].replace("\n", " ")[:80]
+                items.append(value if value is not None else v.unknown("variables", source, call_start, call_end, unit.file))
                 i += 2
                 continue
             if after.type == "array" and after.named_children:
@@ -745,8 +760,15 @@ def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, L
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
     loader = Loader.for_file(path)
-    unit = Unit(text, None, path, notes, errors)
+    is_params = display.lower().endswith(".bicepparam")
+    # tree-sitter-bicep 1.1 cannot read `param x = value` (a .bicepparam assignment): read
+    # it as `var   x = value`, the same length, so every offset stays where it was.
+    parsed = _PARAM_ASSIGNMENT.sub(lambda m: m.group(1) + "var  ", text) if is_params else text
+    unit = Unit(parsed, None, path, notes, errors)
+    unit.text = text
     evaluator = Evaluator(loader, notes, errors, path, display)
+    if is_params:
+        unit.params, unit.vars = unit.vars, {}
     if unit.using is None:
         template, count = evaluator.template(Scope(unit, {}))
         return template, count, loader, notes, errors

@@ -70,7 +70,13 @@ class Unit:
         return found
 
     def labels(self, block: Any) -> list[str]:
-        return [self.source(c)[1:-1] for c in block.named_children if c.type == "string_lit"]
+        found = []
+        for child in block.named_children[1:]:
+            if child.type == "string_lit":
+                found.append(self.source(child)[1:-1])
+            elif child.type == "identifier":
+                found.append(self.source(child))  # `resource azapi_resource x {`: bare labels
+        return found
 
     def syntax_errors(self) -> None:
         stack = [self.tree.root_node]
@@ -262,7 +268,10 @@ class Evaluator:
                 key = self.eval(key_node, scope)
             if not isinstance(key, StringNode):
                 return None
-            members.append(Member(key, self.eval(value_node, scope)))
+            value = self.eval(value_node, scope)
+            if isinstance(value, LiteralNode) and value.literal is None:
+                continue  # null means "not set": the provider leaves it out of the body
+            members.append(Member(key, value))
         return v.obj(members, start, end, unit.file)
 
     def _quoted(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
@@ -313,7 +322,10 @@ class Evaluator:
                 value = self._eval(inner[0], scope) if inner else None
                 if value is None or v.is_unknown(value):
                     return None
-                parts.append(v._as_string(value, v.Call("", [], start, end, unit.file)))
+                piece = v.as_string(value)
+                if piece is None:
+                    return None
+                parts.append(piece)
                 i = unit.at(island)[1]
                 continue
             if text.startswith(("$${", "%%{"), i):

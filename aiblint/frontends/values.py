@@ -217,6 +217,14 @@ def _as_string(node: AnyNode, call: Call) -> StringNode:
     raise TypeError("not a string")
 
 
+def as_string(node: AnyNode) -> StringNode | None:
+    """What an interpolation ``${x}`` of ``node`` gives, or None (an object, null...)."""
+    try:
+        return _as_string(node, Call("", [], node.start, node.end, node.file))
+    except TypeError:
+        return None
+
+
 def _string(call: Call) -> AnyNode | None:
     (value,) = call.args
     if isinstance(value, (ObjectNode, ArrayNode)):
