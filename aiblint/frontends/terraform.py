@@ -90,17 +90,25 @@ class Unit:
             stack.extend(c for c in node.children if c.has_error or c.is_missing)
 
 
+class Module:
+    """A Terraform module is its folder: every .tf file's variables and locals, the values
+    given to it (*.tfvars beside the root module, arguments of a `module` block)."""
+
+    def __init__(self) -> None:
+        self.variables: dict[str, tuple[Evaluator, Any]] = {}  # name -> (owner, default expression or None)
+        self.locals: dict[str, tuple[Evaluator, Any]] = {}
+        self.given: dict[str, AnyNode] = {}
+        self.cache: dict[str, AnyNode] = {}
+        self.active: set[str] = set()
+
+
 class Evaluator:
-    def __init__(self, unit: Unit, loader: Loader, path: Path | None, display: str) -> None:
+    def __init__(self, unit: Unit, loader: Loader, path: Path | None, display: str, module: Module | None = None) -> None:
         self.unit = unit
         self.loader = loader
         self.path = path
         self.display = display
-        self.variables: dict[str, Any] = {}  # name -> default expression (or a value node)
-        self.given: dict[str, AnyNode] = {}  # from *.tfvars
-        self.locals: dict[str, Any] = {}
-        self.cache: dict[str, AnyNode] = {}
-        self.active: set[str] = set()
+        self.module = module or Module()
 
     def collect(self) -> None:
         for block in self.unit.blocks():
@@ -108,9 +116,10 @@ class Evaluator:
             if kind == "variable":
                 labels = self.unit.labels(block)
                 if labels:
-                    self.variables[labels[0]] = self.unit.attributes(block).get("default")
+                    self.module.variables[labels[0]] = (self, self.unit.attributes(block).get("default"))
             elif kind == "locals":
-                self.locals.update(self.unit.attributes(block))
+                for name, expression in self.unit.attributes(block).items():
+                    self.module.locals[name] = (self, expression)
 
     def tfvars(self) -> None:
         if self.path is None:
@@ -131,7 +140,7 @@ class Evaluator:
                 for attribute in top.named_children if top.type == "body" else []:
                     if attribute.type == "attribute":
                         parts = attribute.named_children
-                        self.given[unit.source(parts[0])] = inner.eval(parts[-1], {})
+                        self.module.given[unit.source(parts[0])] = inner.eval(parts[-1], {})
 
     # -- expressions ----------------------------------------------------------------------
     def eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode:
@@ -206,35 +215,36 @@ class Evaluator:
         if root == "var" and attr is not None:
             return self._variable(attr, rest[0]), rest[1:]
         if root == "local" and attr is not None:
-            expression = self.locals.get(attr)
-            return (self._cached(f"local:{attr}", expression) if expression is not None else None), rest[1:]
+            owner, expression = self.module.locals.get(attr, (self, None))
+            return (owner._cached(f"local:{attr}", expression) if expression is not None else None), rest[1:]
         if root == "path" and attr in ("module", "root", "cwd"):
             return v.literal_string(".", start, end, unit.file), rest[1:]
         return None, rest
 
     def _variable(self, name: str, node: Any) -> AnyNode | None:
-        if name in self.given:
-            return self.given[name]
-        if name not in self.variables:
+        if name in self.module.given:
+            return self.module.given[name]
+        if name not in self.module.variables:
             return None
-        default = self.variables[name]
+        owner, default = self.module.variables[name]
         start, end = self.unit.at(node)
         if default is None:
             return v.unknown("parameters", name, start, end, self.unit.file)
-        return self._cached(f"var:{name}", default)
+        return owner._cached(f"var:{name}", default)
 
     def _cached(self, key: str, expression: Any) -> AnyNode | None:
-        if key in self.cache:
-            return self.cache[key]
-        if key in self.active or len(self.active) > 64:
+        cache, active = self.module.cache, self.module.active
+        if key in cache:
+            return cache[key]
+        if key in active or len(active) > 64:
             return None
-        self.active.add(key)
+        active.add(key)
         try:
             value = self._eval(expression, {})
         finally:
-            self.active.discard(key)
+            active.discard(key)
         if value is not None:
-            self.cache[key] = value
+            cache[key] = value
         return value
 
     def _postfix(self, value: AnyNode, postfix: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
@@ -484,7 +494,9 @@ def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode 
     ]
     for name in ("name", "location", "tags"):
         if name in attributes:
-            members.append(Member(v.literal_string(name, start, end, file), evaluator.eval(attributes[name], {})))
+            value = evaluator.eval(attributes[name], {})
+            if not (isinstance(value, LiteralNode) and value.literal is None):
+                members.append(Member(v.literal_string(name, start, end, file), value))
     for child in block.named_children:
         if child.type == "body":
             for inner in child.named_children:
@@ -502,6 +514,130 @@ def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode 
     return v.obj(members, start, end, file)
 
 
+MAX_SIBLINGS = 50
+MAX_MODULE_DEPTH = 8
+
+
+def _siblings(folder_of: Path | None, display: str, loader: Loader, module: Module, skip: Path | None, notes: list[str]) -> list[Evaluator]:
+    """Evaluators for the other .tf files of a module folder (their variables and locals count)."""
+    if folder_of is None:
+        return []
+    folder = folder_of.resolve().parent if folder_of.is_file() or folder_of.suffix == ".tf" else folder_of.resolve()
+    found = []
+    for path in sorted(folder.glob("*.tf"))[:MAX_SIBLINGS]:
+        if skip is not None and path.resolve() == skip.resolve():
+            continue
+        base = folder_of if folder_of.suffix == ".tf" else folder_of / "main.tf"
+        try:
+            loaded = loader.load(path.name, base, display)
+        except LoadError as exc:
+            notes.append(str(exc))
+            continue
+        unit = Unit(loaded.text, loaded.display, notes, [])
+        evaluator = Evaluator(unit, loader, loaded.path, loaded.display, module)
+        evaluator.collect()
+        found.append(evaluator)
+    return found
+
+
+def _resources(evaluator: Evaluator, depth: int) -> list[Member]:
+    """The image templates one .tf file declares, directly or through local modules."""
+    unit = evaluator.unit
+    found: list[Member] = []
+    for block in unit.blocks():
+        kind = unit.source(block.named_children[0])
+        labels = unit.labels(block)
+        if kind == "module" and labels:
+            member = _module(evaluator, block, labels[0], depth)
+            if member is not None:
+                found.append(member)
+            continue
+        if kind != "resource" or len(labels) < 2:
+            continue
+        if labels[0] == "azapi_resource":
+            resource = _image_template(unit, evaluator, block)
+        elif labels[0] == "azurerm_resource_group_template_deployment":
+            resource = _template_deployment(unit, evaluator, block)
+        else:
+            continue
+        if resource is not None:
+            found.append(Member(v.literal_string(labels[1], resource.start, resource.end, unit.file), resource))
+    return found
+
+
+def _deployment(template: AnyNode, start: int, end: int, file: str | None, name: AnyNode | None = None) -> ObjectNode:
+    members = [
+        Member(v.literal_string("type", start, end, file), v.literal_string("Microsoft.Resources/deployments", start, end, file)),
+        Member(v.literal_string("apiVersion", start, end, file), v.literal_string("2022-09-01", start, end, file)),
+    ]
+    if name is not None:
+        members.append(Member(v.literal_string("name", start, end, file), name))
+    properties = [
+        Member(v.literal_string("mode", start, end, file), v.literal_string("Incremental", start, end, file)),
+        Member(v.literal_string("template", start, end, file), template),
+    ]
+    members.append(Member(v.literal_string("properties", start, end, file), v.obj(properties, start, end, file)))
+    return v.obj(members, start, end, file)
+
+
+def _template_deployment(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode | None:
+    """``azurerm_resource_group_template_deployment``: its ``template_content`` is an ARM template."""
+    attributes = unit.attributes(block)
+    if "template_content" not in attributes:
+        return None
+    content = evaluator.eval(attributes["template_content"], {})
+    if isinstance(content, StringNode) and not v.is_unknown(content):
+        content = json_nodes(content)  # type: ignore[assignment]
+    if not isinstance(content, ObjectNode):
+        return None
+    start, end = unit.at(block)
+    return _deployment(content, start, end, unit.file)
+
+
+def _module(evaluator: Evaluator, block: Any, label: str, depth: int) -> Member | None:
+    unit = evaluator.unit
+    attributes = unit.attributes(block)
+    source_node = attributes.get("source")
+    source = evaluator.eval(source_node, {}) if source_node is not None else None
+    if not isinstance(source, StringNode) or v.is_unknown(source):
+        return None
+    if not source.text.startswith(("./", "../")):
+        unit.note(block, f"module '{source.text}' not followed (only local modules are read)")
+        return None
+    if depth >= MAX_MODULE_DEPTH or evaluator.path is None:
+        return None
+    folder = (evaluator.path.resolve().parent / source.text).resolve()
+    if not folder.is_dir() or evaluator.loader.root is None or not folder.is_relative_to(evaluator.loader.root):
+        unit.note(block, f"module '{source.text}' not followed: not a folder inside the repository")
+        return None
+    module = Module()
+    for name, expression in attributes.items():
+        if name not in ("source", "version", "providers", "count", "for_each", "depends_on"):
+            module.given[name] = evaluator.eval(expression, {})
+    display = str(Path(evaluator.display).parent / source.text / "main.tf")
+    inner = _siblings(folder, display, evaluator.loader, module, None, unit.notes)
+    members = [m for e in inner for m in _resources(e, depth + 1)]
+    if not members:
+        return None
+    start, end = unit.at(block)
+    template = _arm_root(members, start, end, unit.file)
+    return Member(v.literal_string(label, start, end, unit.file), _deployment(template, start, end, unit.file))
+
+
+def _arm_root(members: list[Member], start: int, end: int, file: str | None) -> ObjectNode:
+    return v.obj(
+        [
+            Member(v.literal_string("$schema", start, start, file), v.literal_string(_SCHEMA, start, start, file)),
+            Member(v.literal_string("languageVersion", start, start, file), v.literal_string("2.0", start, start, file)),
+            Member(v.literal_string("contentVersion", start, start, file), v.literal_string("1.0.0.0", start, start, file)),
+            Member(v.literal_string("resources", start, start, file), v.obj(members, start, end, file)),
+        ],
+        start,
+        end,
+        file,
+    )
+
+
 def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]]]:
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
@@ -509,25 +645,11 @@ def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, L
     unit = Unit(text, None, notes, errors)
     unit.syntax_errors()
     evaluator = Evaluator(unit, loader, path, display)
+    # Cheap test first: a file that names no image template, template deployment or module is not read further.
+    if not any(word in text for word in ("imageTemplates", "template_content", "module")):
+        return _arm_root([], 0, len(text), None), 0, loader, notes, errors
+    _siblings(path, display, loader, evaluator.module, path, notes)
     evaluator.collect()
     evaluator.tfvars()
-    resources: list[Member] = []
-    for block in unit.blocks():
-        labels = unit.labels(block)
-        if unit.source(block.named_children[0]) != "resource" or len(labels) < 2 or labels[0] != "azapi_resource":
-            continue
-        resource = _image_template(unit, evaluator, block)
-        if resource is not None:
-            resources.append(Member(v.literal_string(labels[1], resource.start, resource.end, None), resource))
-    root = v.obj(
-        [
-            Member(v.literal_string("$schema", 0, 0, None), v.literal_string(_SCHEMA, 0, 0, None)),
-            Member(v.literal_string("languageVersion", 0, 0, None), v.literal_string("2.0", 0, 0, None)),
-            Member(v.literal_string("contentVersion", 0, 0, None), v.literal_string("1.0.0.0", 0, 0, None)),
-            Member(v.literal_string("resources", 0, 0, None), v.obj(resources, 0, len(text), None)),
-        ],
-        0,
-        len(text),
-        None,
-    )
-    return root, len(resources), loader, notes, errors
+    resources = _resources(evaluator, 0)
+    return _arm_root(resources, 0, len(text), None), len(resources), loader, notes, errors
