@@ -168,7 +168,9 @@ class Scope:
 
 
 class Evaluator:
-    def __init__(self, loader: Loader, notes: list[str], errors: list[tuple[int, str]], main_path: Path | None, main_display: str) -> None:
+    def __init__(
+        self, loader: Loader, notes: list[str], errors: list[tuple[int, str]], main_path: Path | None, main_display: str
+    ) -> None:
         self.loader = loader
         self.notes = notes
         self.errors = errors
@@ -271,7 +273,9 @@ class Evaluator:
         file = unit.file
         name = evaluated.get_ci("name") if isinstance(evaluated, ObjectNode) else None
         members = [
-            Member(v.literal_string("type", start, end, file), v.literal_string("Microsoft.Resources/deployments", start, end, file)),
+            Member(
+                v.literal_string("type", start, end, file), v.literal_string("Microsoft.Resources/deployments", start, end, file)
+            ),
             Member(v.literal_string("apiVersion", start, end, file), v.literal_string("2022-09-01", start, end, file)),
         ]
         if name is not None:
@@ -689,9 +693,13 @@ def _subscript(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
 
 
 def _index(target: AnyNode, index: AnyNode) -> AnyNode | None:
-    if isinstance(target, ArrayNode) and isinstance(index, NumberNode) and isinstance(index.number, int):
-        if -len(target.items) <= index.number < len(target.items):
-            return target.items[index.number]
+    if (
+        isinstance(target, ArrayNode)
+        and isinstance(index, NumberNode)
+        and isinstance(index.number, int)
+        and -len(target.items) <= index.number < len(target.items)
+    ):
+        return target.items[index.number]
     if isinstance(target, ObjectNode) and isinstance(index, StringNode) and not v.is_unknown(index):
         return target.get_ci(index.text)
     return None
@@ -722,7 +730,7 @@ def _apply(ev: Evaluator, name: str, arg_nodes: list[Any], start: int, end: int,
     if lowered in ("loadtextcontent", "loadfileasbase64", "loadjsoncontent"):
         return ev.load(node, lowered, args, scope)
     if lowered == "range" and len(args) == 2 and all(isinstance(a, NumberNode) for a in args):
-        first, count = (int(a.value) for a in args)  # type: ignore[call-overload]
+        first, count = (int(a.number) for a in args if isinstance(a, NumberNode))
         if 0 <= count <= MAX_LOOP_ITEMS:
             return v.from_python(list(range(first, first + count)), start, end, unit.file)
         return None

@@ -14,14 +14,19 @@ from aiblint.diagnostics import Diagnostic
 from aiblint.jsontree import Document
 
 _DIRECTIVE = {
-    "bicep": re.compile(r"^[ \t]*//[ \t]*aiblint:[ \t]*(disable-next-line|disable-file)[ \t]*=[ \t]*([A-Za-z0-9_, ]+?)[ \t]*(?:--.*)?$", re.M),
+    "bicep": re.compile(
+        r"^[ \t]*//[ \t]*aiblint:[ \t]*(disable-next-line|disable-file)[ \t]*=[ \t]*([A-Za-z0-9_, ]+?)[ \t]*(?:--.*)?$", re.M
+    ),
     "terraform": re.compile(
-        r"^[ \t]*(?://|#)[ \t]*aiblint:[ \t]*(disable-next-line|disable-file)[ \t]*=[ \t]*([A-Za-z0-9_, ]+?)[ \t]*(?:--.*)?$", re.M
+        r"^[ \t]*(?://|#)[ \t]*aiblint:[ \t]*(disable-next-line|disable-file)[ \t]*=[ \t]*([A-Za-z0-9_, ]+?)[ \t]*(?:--.*)?$",
+        re.M,
     ),
 }
 
 
-def apply_comment_suppressions(diagnostics: list[Diagnostic], document: Document, display: str, language: str) -> list[Diagnostic]:
+def apply_comment_suppressions(
+    diagnostics: list[Diagnostic], document: Document, display: str, language: str
+) -> list[Diagnostic]:
     pattern = _DIRECTIVE.get(language)
     if pattern is None or "aiblint:" not in document.text:
         return diagnostics

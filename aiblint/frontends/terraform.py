@@ -85,7 +85,9 @@ class Unit:
             if node.is_error or node.is_missing:
                 start, _ = self.at(node)
                 shown = self.source(node).split("\n", 1)[0][:40]
-                self.errors.append((start, f"HCL syntax error: unexpected {shown!r}" if shown else f"HCL syntax error: expected {node.type!r}"))
+                self.errors.append(
+                    (start, f"HCL syntax error: unexpected {shown!r}" if shown else f"HCL syntax error: expected {node.type!r}")
+                )
                 continue
             stack.extend(c for c in node.children if c.has_error or c.is_missing)
 
@@ -304,7 +306,9 @@ class Evaluator:
             value = _strip_indent(value)
         return value
 
-    def _template(self, node: Any, begin: int, stop: int, start: int, end: int, scope: dict[str, AnyNode], escapes: bool) -> AnyNode | None:
+    def _template(
+        self, node: Any, begin: int, stop: int, start: int, end: int, scope: dict[str, AnyNode], escapes: bool
+    ) -> AnyNode | None:
         unit = self.unit
         text = unit.text
         islands: dict[int, Any] = {}
@@ -471,7 +475,9 @@ def _identity(unit: Unit, evaluator: Evaluator, block: Any) -> AnyNode | None:
         ids = evaluator.eval(attributes["identity_ids"], {})
         if isinstance(ids, ArrayNode):
             keyed = [Member(i, v.obj([], i.start, i.end, file)) for i in ids.items if isinstance(i, StringNode)]
-            members.append(Member(v.literal_string("userAssignedIdentities", start, end, file), v.obj(keyed, ids.start, ids.end, file)))
+            members.append(
+                Member(v.literal_string("userAssignedIdentities", start, end, file), v.obj(keyed, ids.start, ids.end, file))
+            )
         else:
             members.append(Member(v.literal_string("userAssignedIdentities", start, end, file), ids))
     return v.obj(members, start, end, file)
@@ -518,7 +524,9 @@ MAX_SIBLINGS = 50
 MAX_MODULE_DEPTH = 8
 
 
-def _siblings(folder_of: Path | None, display: str, loader: Loader, module: Module, skip: Path | None, notes: list[str]) -> list[Evaluator]:
+def _siblings(
+    folder_of: Path | None, display: str, loader: Loader, module: Module, skip: Path | None, notes: list[str]
+) -> list[Evaluator]:
     """Evaluators for the other .tf files of a module folder (their variables and locals count)."""
     if folder_of is None:
         return []

@@ -19,8 +19,8 @@ from aiblint.jsontree import (
     AnyNode,
     ArrayNode,
     LiteralNode,
-    Member,
     MappedStringNode,
+    Member,
     NumberNode,
     ObjectNode,
     StringNode,
@@ -135,9 +135,7 @@ def place(node: AnyNode, pointer: str) -> AnyNode:
 
 def _copy_string(node: StringNode, pointer: str) -> StringNode:
     if isinstance(node, MappedStringNode):
-        return type(node)(
-            node.start, node.end, pointer, text=node.text, _raw=node.text, offsets=node.offsets, file=node.file
-        )
+        return type(node)(node.start, node.end, pointer, text=node.text, _raw=node.text, offsets=node.offsets, file=node.file)
     return StringNode(node.start, node.end, pointer, text=node.text, _raw=node._raw, file=node.file)
 
 
@@ -288,7 +286,13 @@ def _split(call: Call) -> AnyNode | None:
     source, separator = call.args
     if not isinstance(source, StringNode):
         return None
-    separators = [separator.text] if isinstance(separator, StringNode) else [s.text for s in separator.items if isinstance(s, StringNode)] if isinstance(separator, ArrayNode) else []
+    separators = (
+        [separator.text]
+        if isinstance(separator, StringNode)
+        else [s.text for s in separator.items if isinstance(s, StringNode)]
+        if isinstance(separator, ArrayNode)
+        else []
+    )
     if not separators or not all(separators):
         return None
     items: list[AnyNode] = []
@@ -396,7 +400,7 @@ _FUNCTIONS = {
     "substring": _substring,
     "length": _python(len),
     "empty": _python(lambda v: len(v) == 0),
-    "contains": _python(lambda c, v: (v in c) if not isinstance(c, dict) else v in c),
+    "contains": _python(lambda container, item: item in container),
     "first": _python(lambda v: v[0]),
     "last": _python(lambda v: v[-1]),
     "startswith": _python(lambda s, p: s.lower().startswith(p.lower())),
