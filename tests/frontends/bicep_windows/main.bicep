@@ -1,5 +1,6 @@
 // Rule families: PowerShell, File, timeouts and sizes, schema errors, placeholders, secrets.
 param adminPassword string = 'P@ssw0rd-not-a-real-one-123!'
+var sas = 'sv=2022-11-02&se=2030-01-01&sr=b&sp=r&sig=abcdefghijklmnopqrstuvwxyz0123456789%3D'
 
 resource win 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {
   name: 'win-<your-name>'
@@ -32,12 +33,13 @@ resource win 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {
           'Start-Process -FilePath C:\\temp\\setup.exe -Wait'
           'Install-Module -Name Az'
           'net user builder ${adminPassword} /add'
+          '$env:DB_PASSWORD = \'Xk9#mQ2$vL7pW4zR\''
         ]
       }
       {
         type: 'File'
         name: 'config'
-        sourceUri: 'https://example.com/config.zip'
+        sourceUri: 'https://contoso.blob.core.windows.net/files/config.zip?${sas}'
         destination: 'C:\\config.zip'
       }
       {
