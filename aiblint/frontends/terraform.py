@@ -439,25 +439,27 @@ def _strip_indent(value: StringNode) -> StringNode:
     return v.join_strings(parts, value.start, value.end, value.file)
 
 
-def json_nodes(text: StringNode) -> AnyNode | None:
-    """A JSON string (a heredoc body) as nodes, each mapped back through ``text``'s offsets."""
+def json_nodes(text: StringNode, arm: bool = False) -> AnyNode | None:
+    """A JSON string (a heredoc body) as nodes, each mapped back through ``text``'s offsets;
+    ``arm``: an ARM template, whose strings are already ARM (``[`` starts an expression)."""
     try:
         document = parse(text.text)
     except JsonSyntaxError:
         return None
-    return _remap(document.root, text)
+    return _remap(document.root, text, arm)
 
 
-def _remap(node: AnyNode, text: StringNode) -> AnyNode:
+def _remap(node: AnyNode, text: StringNode, arm: bool) -> AnyNode:
     start, end = text.file_offset(node.start), text.file_offset(max(node.start, node.end - 1)) + 1
     if isinstance(node, ObjectNode):
-        members = [Member(_remap(m.key, text), _remap(m.value, text)) for m in node.members]  # type: ignore[arg-type]
+        members = [Member(_remap(m.key, text, arm), _remap(m.value, text, arm)) for m in node.members]  # type: ignore[arg-type]
         return v.obj(members, start, end, text.file)
     if isinstance(node, ArrayNode):
-        return v.arr([_remap(i, text) for i in node.items], start, end, text.file)
+        return v.arr([_remap(i, text, arm) for i in node.items], start, end, text.file)
     if isinstance(node, StringNode):
         offsets = [text.file_offset(node.file_offset(i)) for i in range(len(node.text) + 1)]
-        return v.string(node.text, offsets, start, end, text.file)
+        kind = v.ArmString if arm else v.MappedStringNode
+        return kind(start, end, "", text=node.text, _raw=node.text, offsets=offsets, file=text.file)
     if isinstance(node, NumberNode):
         return v.number(node.number, start, end, text.file)
     return v.boolean(node.literal, start, end, text.file)  # type: ignore[union-attr]
@@ -595,7 +597,7 @@ def _template_deployment(unit: Unit, evaluator: Evaluator, block: Any) -> Object
         return None
     content = evaluator.eval(attributes["template_content"], {})
     if isinstance(content, StringNode) and not v.is_unknown(content):
-        content = json_nodes(content)  # type: ignore[assignment]
+        content = json_nodes(content, arm=True)  # type: ignore[assignment]
     if not isinstance(content, ObjectNode):
         return None
     start, end = unit.at(block)

@@ -42,6 +42,10 @@ class UnknownString(MappedStringNode):
     """An ARM expression standing for a value known only at deployment."""
 
 
+class ArmString(MappedStringNode):
+    """A string of an ARM template read as it is (``template_content``): already ARM, never escaped."""
+
+
 def unknown(kind: str, name: str, start: int, end: int, file: str | None) -> MappedStringNode:
     """A value known only at deployment: ``kind`` is ``parameters`` or ``variables``."""
     text = f"[{kind}('{name.replace(chr(39), chr(39) * 2)[:200]}')]"
@@ -151,7 +155,7 @@ def escape_for_arm(node: AnyNode) -> AnyNode:
     if isinstance(node, ArrayNode):
         node.items = [escape_for_arm(item) for item in node.items]
         return node
-    if isinstance(node, MappedStringNode) and node.text.startswith("[") and not isinstance(node, UnknownString):
+    if isinstance(node, MappedStringNode) and node.text.startswith("[") and not isinstance(node, (UnknownString, ArmString)):
         return MappedStringNode(
             node.start,
             node.end,
