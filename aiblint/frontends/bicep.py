@@ -402,8 +402,10 @@ def _string(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
             begin += 1
         text = unit.text[begin:stop]
         return v.string(text, list(range(begin, stop + 1)), start, end, unit.file)
-    parts: list[StringNode] = []
     interpolations = {unit.at(c)[0]: c for c in node.named_children if c.type == "interpolation"}
+    if not interpolations and "\\" not in raw:  # the usual case: the characters as written
+        return v.string(raw[1:-1], list(range(start + 1, end)), start, end, unit.file)
+    parts: list[StringNode] = []
     chars: list[str] = []
     offsets: list[int] = []
     i = start + 1

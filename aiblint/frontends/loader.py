@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from aiblint.jsontree import LineIndex, decode_bytes
@@ -29,7 +30,13 @@ class LoadedFile:
 
 
 def repository_root(path: Path) -> Path:
-    folder = path.resolve().parent
+    return _root_of(str(path.parent))
+
+
+@lru_cache(maxsize=256)
+def _root_of(folder_name: str) -> Path:
+    """Cached per folder: a folder run lints many files under one root."""
+    folder = Path(folder_name).resolve()
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
             return candidate
@@ -43,6 +50,7 @@ class Loader:
     root: Path | None  # None: the text came from stdin or an editor buffer without a path
     files: dict[Path, LoadedFile] = field(default_factory=dict)
     lines: dict[str, LineIndex] = field(default_factory=dict)
+    _folders: dict[Path, Path] = field(default_factory=dict)
 
     @classmethod
     def for_file(cls, path: Path | None) -> Loader:
@@ -54,7 +62,10 @@ class Loader:
             raise LoadError(f"'{relative}' not followed: the file has no location on disk")
         if "://" in relative or relative.startswith(("br:", "br/", "ts:", "ts/")):
             raise LoadError(f"'{relative}' not followed: not a local file")
-        target = (base_path.resolve().parent / relative).resolve()
+        folder = self._folders.get(base_path)
+        if folder is None:
+            folder = self._folders[base_path] = base_path.resolve().parent
+        target = (folder / relative).resolve()
         if not target.is_relative_to(self.root):
             raise LoadError(f"'{relative}' not followed: outside the repository")
         if target in self.files:

@@ -126,7 +126,7 @@ class Evaluator:
     def tfvars(self) -> None:
         if self.path is None:
             return
-        folder = self.path.resolve().parent
+        folder = self.path.parent
         names = sorted(p.name for p in folder.glob("*.auto.tfvars"))
         if (folder / "terraform.tfvars").is_file():
             names.insert(0, "terraform.tfvars")
@@ -317,6 +317,9 @@ class Evaluator:
                 islands[unit.at(child)[0]] = child
             elif child.type == "template_directive":
                 return None  # %{ if } / %{ for }: not evaluated
+        raw = text[begin:stop]
+        if not islands and "$${" not in raw and "%%{" not in raw and not (escapes and "\\" in raw):
+            return v.string(raw, list(range(begin, stop + 1)), start, end, unit.file)  # the usual case: as written
         parts: list[StringNode] = []
         chars: list[str] = []
         offsets: list[int] = []
@@ -532,10 +535,10 @@ def _siblings(
     """Evaluators for the other .tf files of a module folder (their variables and locals count)."""
     if folder_of is None:
         return []
-    folder = folder_of.resolve().parent if folder_of.is_file() or folder_of.suffix == ".tf" else folder_of.resolve()
+    folder = folder_of.parent if folder_of.suffix == ".tf" else folder_of
     found = []
     for path in sorted(folder.glob("*.tf"))[:MAX_SIBLINGS]:
-        if skip is not None and path.resolve() == skip.resolve():
+        if skip is not None and path.name == skip.name:
             continue
         base = folder_of if folder_of.suffix == ".tf" else folder_of / "main.tf"
         try:

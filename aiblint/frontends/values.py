@@ -63,9 +63,13 @@ def join_strings(parts: list[StringNode], start: int, end: int, file: str | None
     text: list[str] = []
     offsets: list[int] = []
     for part in parts:
-        same_file = part.file == file
         text.append(part.text)
-        offsets.extend(part.file_offset(i) if same_file else start for i in range(len(part.text)))
+        if part.file != file:
+            offsets.extend([start] * len(part.text))
+        elif isinstance(part, MappedStringNode) and len(part.offsets) > len(part.text):
+            offsets.extend(part.offsets[: len(part.text)])
+        else:
+            offsets.extend([part.file_offset(i) for i in range(len(part.text))])
     offsets.append(end - 1 if end > start else end)
     return string("".join(text), offsets, start, end, file)
 

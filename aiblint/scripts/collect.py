@@ -96,8 +96,8 @@ class ScriptContext:
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
-        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and source.file is None else None
         file = source.file or source.line_file(line)
+        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix)
         self.script.findings.append((line, finding))
 
