@@ -109,3 +109,43 @@ def test_linting_json_imports_neither_grammar() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert run.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "azure", "junit", "lsp"])
+def test_every_output_format_names_the_loaded_script_file(fmt: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "aiblint", "--format", fmt, "tests/frontends/bicep_linux/main.bicep"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "scripts/setup.sh" in run.stdout and "main.bicep" in run.stdout
+
+
+HOSTILE = {
+    "outside.bicep": "var s = loadTextContent('../../../../../../etc/passwd')\n",
+    "cycle.bicep": "var a = b\nvar b = a\n",
+    "loop.bicep": "var x = [for i in range(0, 100000000): i]\n",
+    "deep.bicep": "var x = " + "[" * 3000 + "]" * 3000 + "\n",
+    "broken.bicep": "resource x 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {\n  properties: {\n",
+    "deep.tf": "locals {\n  x = " + "[" * 3000 + "]" * 3000 + "\n}\n",
+    "heredoc.tf": 'resource "azapi_resource" "x" {\n  type = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"\n  body = <<EOT\n{ not json\nEOT\n}\n',
+    "outside.tf": 'resource "azapi_resource" "x" {\n  type = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"\n  body = file("/etc/passwd")\n}\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_front_end_input_never_crashes(tmp_path: Path, name: str) -> None:
+    template = (
+        "\nresource img 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {\n"
+        "  name: 'x'\n  properties: { customize: [ { type: 'Shell', inline: [ s ] } ] }\n}\n"
+    )
+    (tmp_path / ".git").mkdir()
+    text = HOSTILE[name] + (template if name == "outside.bicep" else "")
+    (tmp_path / name).write_text(text)
+    result = _lint(tmp_path / name)
+    assert all(d.file == str(tmp_path / name) for d in result.diagnostics)  # nothing read outside the repository
+    if name.startswith("outside"):
+        assert any("outside the repository" in n or "not followed" in n for n in result.notes)
