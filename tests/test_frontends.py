@@ -149,3 +149,19 @@ def test_hostile_front_end_input_never_crashes(tmp_path: Path, name: str) -> Non
     assert all(d.file == str(tmp_path / name) for d in result.diagnostics)  # nothing read outside the repository
     if name.startswith("outside"):
         assert any("outside the repository" in n or "not followed" in n for n in result.notes)
+
+
+def test_a_crashing_front_end_is_an_internal_error_and_other_files_still_run(monkeypatch, capsys) -> None:
+    import aiblint.frontends.bicep as bicep
+    from aiblint.cli import main
+
+    def broken(*args: object) -> None:
+        raise KeyError("deliberate")
+
+    monkeypatch.setattr(bicep, "read", broken)
+    monkeypatch.chdir(ROOT)
+    code = main(["--format", "json", "tests/frontends/bicep_linux/main.bicep", "tests/frontends/terraform_azapi/main.tf"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "the bicep front end failed on tests/frontends/bicep_linux/main.bicep: KeyError" in captured.err
+    assert "terraform_azapi/main.tf" in captured.out

@@ -37,9 +37,15 @@ def parse_source(text: str, display: str, path: Path | None, language: str) -> D
         from aiblint.frontends.terraform import read  # type: ignore[no-redef]
     try:
         root, _count, loader, notes, errors = read(text, display, path)
+        placed = place(escape_for_arm(root), "")
     except RecursionError:
         raise JsonSyntaxError("nesting too deep to read", 0) from None
-    placed = place(escape_for_arm(root), "")
+    except (JsonSyntaxError, MemoryError):
+        raise
+    except Exception as exc:  # a bug in a front end: reported like a crashing rule, other files still run
+        from aiblint.context import InternalError
+
+        raise InternalError(f"the {language} front end failed on {display}: {type(exc).__name__}: {exc}") from exc
     return Document(
         text=text,
         root=placed,  # type: ignore[arg-type]
