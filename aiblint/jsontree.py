@@ -75,6 +75,9 @@ class MappedStringNode(StringNode):
     ``offsets[len(text)]`` is where the string ends."""
 
     offsets: list[int] = field(default_factory=list)
+    # Where the text was loaded from another file (``loadTextContent``, ``file()``): the
+    # call's (file or None, start, end), shown as the finding's related location.
+    loaded_by: tuple[str | None, int, int] | None = None
 
     def file_offset(self, index: int) -> int:
         if not self.offsets:

@@ -13,7 +13,7 @@ from pathlib import Path
 from aiblint.config import Config
 from aiblint.context import FileContext, FileResult
 from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
-from aiblint.diagnostics import Diagnostic, Severity, Span
+from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
 from aiblint.jsontree import Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
 
@@ -127,6 +127,16 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     return result
 
 
+def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
+    found = []
+    for file, start, _end, what in finding.related:
+        lines = context.other_files.get(file) if file else context.document.lines
+        if lines is not None:
+            line, column = lines.position(start)
+            found.append((file or context.display, line, column, what))
+    return tuple(found)
+
+
 def _adopt_front_end(context: FileContext, document: Document) -> None:
     """A front end's loaded files, notes and syntax errors become the file's own."""
     context.other_files.update(document.other_files)
@@ -171,6 +181,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.anchor,
                 _help(finding.code),
                 finding.fix,
+                _related(context, finding),
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -51,6 +51,10 @@ def test_a_loaded_script_finding_points_into_the_script_file() -> None:
     result = _lint(CASES / "bicep_linux" / "main.bicep")
     loaded = [d for d in result.diagnostics if d.file.endswith("scripts/setup.sh")]
     assert [(d.code, d.line, d.column) for d in loaded] == [("AIB401", 3, 6)]
+    # the loadTextContent call is the finding's related location (shown on terminals, in SARIF)
+    assert loaded[0].related == (("tests/frontends/bicep_linux/main.bicep", 64, 11, "the script is loaded here"),)
+    tf = [d for d in _lint(CASES / "terraform_azapi" / "main.tf").diagnostics if d.file.endswith("setup.sh")]
+    assert [d.related[0][1:3] for d in tf] == [(53, 21)]
 
 
 def test_escapes_and_triple_quoted_strings_map_exactly() -> None:

@@ -208,9 +208,8 @@ class Evaluator:
             scope.cache[key] = value
         return value
 
-    def load(self, call: Any, name: str, args: list[AnyNode], scope: Scope) -> AnyNode | None:
+    def load(self, call: Any, name: str, args: list[AnyNode], scope: Scope, start: int, end: int) -> AnyNode | None:
         unit = scope.unit
-        start, end = unit.at(call)
         if not args or not isinstance(args[0], StringNode) or v.is_unknown(args[0]):
             return None
         try:
@@ -223,7 +222,9 @@ class Evaluator:
             return v.from_python(_b64(text), start, end, unit.file)
         if name == "loadjsoncontent":
             return _json_nodes(loaded.text, loaded.display)
-        return v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
+        loaded_text = v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
+        loaded_text.loaded_by = (unit.file, start, end)
+        return loaded_text
 
 
 _PARAM_ASSIGNMENT = re.compile(r"^([ \t]*)param(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=)", re.M)
@@ -601,7 +602,7 @@ def _apply(ev: Evaluator, name: str, arg_nodes: list[Any], start: int, end: int,
         return None
     args = [ev.eval(a, scope) for a in arg_nodes if a.type != "comment"]
     if lowered in ("loadtextcontent", "loadfileasbase64", "loadjsoncontent"):
-        return ev.load(node, lowered, args, scope)
+        return ev.load(node, lowered, args, scope, start, end)
     if lowered == "range" and len(args) == 2 and all(isinstance(a, NumberNode) for a in args):
         first, count = (int(a.number) for a in args if isinstance(a, NumberNode))
         if 0 <= count <= MAX_LOOP_ITEMS:

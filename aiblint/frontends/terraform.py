@@ -419,7 +419,9 @@ class Evaluator:
             except LoadError as exc:
                 unit.note(node, f"file(): {exc}")
                 return None
-            return v.string(loaded.text, list(range(len(loaded.text) + 1)), 0, len(loaded.text), loaded.display)
+            loaded_text = v.string(loaded.text, list(range(len(loaded.text) + 1)), 0, len(loaded.text), loaded.display)
+            loaded_text.loaded_by = (unit.file, start, end)
+            return loaded_text
         if name in ("join", "split") and len(args) == 2:
             args = [args[1], args[0]]  # HCL puts the separator first; Bicep last
         if name == "format" and args and isinstance(args[0], StringNode):

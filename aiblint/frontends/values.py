@@ -77,7 +77,9 @@ def join_strings(parts: list[StringNode], start: int, end: int, file: str | None
 def slice_string(node: StringNode, begin: int, stop: int) -> MappedStringNode:
     """Characters [begin, stop) of ``node``, positions kept."""
     offsets = [node.file_offset(i) for i in range(begin, stop + 1)]
-    return string(node.text[begin:stop], offsets, node.start, node.end, node.file)
+    sliced = string(node.text[begin:stop], offsets, node.start, node.end, node.file)
+    sliced.loaded_by = node.loaded_by if isinstance(node, MappedStringNode) else None
+    return sliced
 
 
 def number(value: int | float, start: int, end: int, file: str | None) -> NumberNode:
@@ -143,7 +145,16 @@ def place(node: AnyNode, pointer: str) -> AnyNode:
 
 def _copy_string(node: StringNode, pointer: str) -> StringNode:
     if isinstance(node, MappedStringNode):
-        return type(node)(node.start, node.end, pointer, text=node.text, _raw=node.text, offsets=node.offsets, file=node.file)
+        return type(node)(
+            node.start,
+            node.end,
+            pointer,
+            text=node.text,
+            _raw=node.text,
+            offsets=node.offsets,
+            file=node.file,
+            loaded_by=node.loaded_by,
+        )
     return StringNode(node.start, node.end, pointer, text=node.text, _raw=node._raw, file=node.file)
 
 
@@ -168,6 +179,7 @@ def escape_for_arm(node: AnyNode) -> AnyNode:
             _raw="[" + node.text,
             offsets=[node.offsets[0], *node.offsets] if node.offsets else [],
             file=node.file,
+            loaded_by=node.loaded_by,
         )
     return node
 

@@ -103,7 +103,9 @@ class ScriptContext:
         anchor = f"{line_anchor(source.line_text(line))}"
         file = source.file or source.line_file(line)
         fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
-        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix)
+        loaded_by = source.line_loaded_by(line)
+        related = ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
+        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
 
