@@ -116,11 +116,11 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             # read what they need of it from the script's summaries.
             analyse_scripts(template_context)
             run_rules(checks("template"), template_context, context)
-    result.diagnostics = _to_diagnostics(context)
     if language != "json":
         from aiblint.frontends.suppress import apply_comment_suppressions
 
-        result.diagnostics = apply_comment_suppressions(result.diagnostics, document, display, language)
+        context.findings = apply_comment_suppressions(context.findings, document, language, context.enabled)
+    result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
     result.internal_errors = context.internal_errors

@@ -169,3 +169,21 @@ def test_a_crashing_front_end_is_an_internal_error_and_other_files_still_run(mon
     assert code == 2
     assert "the bicep front end failed on tests/frontends/bicep_linux/main.bicep: KeyError" in captured.err
     assert "terraform_azapi/main.tf" in captured.out
+
+
+def test_an_unused_suppression_comment_is_aib090(tmp_path: Path) -> None:
+    source = (CASES / "bicep_module" / "modules" / "image.bicep").read_text()
+    source = "param script string = 'ok'\n" + source.split("\n", 1)[1]
+    marked = source.replace("  location: 'westeurope'", "  // aiblint: disable-next-line=AIB401\n  location: 'westeurope'", 1)
+    (tmp_path / "c.bicep").write_text(marked)
+    found = [(d.code, d.line, d.column) for d in _lint(tmp_path / "c.bicep").diagnostics if d.code == "AIB090"]
+    assert found == [("AIB090", 6, 3)]
+    hcl = (
+        (CASES / "terraform_azapi" / "main.tf")
+        .read_text()
+        .replace('  name      = "linux-', '  # aiblint: disable-next-line=AIB102\n  name      = "linux-')
+    )
+    (tmp_path / "d.tf").write_text(hcl)
+    (tmp_path / "scripts").mkdir()
+    codes = [d.code for d in _lint(tmp_path / "d.tf").diagnostics]
+    assert "AIB102" not in codes and "AIB090" not in codes
