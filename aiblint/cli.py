@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # kept off the start-up path: `aiblint --version` imports not
     from typing import Any, NoReturn
 
 SUBCOMMANDS = ("rules", "rule", "diagnose", "lsp")
+LINTED_EXTENSIONS = (".json", ".jsonc", ".bicep", ".bicepparam", ".tf")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
 
 
@@ -281,7 +282,7 @@ def _walk(folder: Path, skipped: list[str]) -> Iterator[Path]:
             if is_dir:
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     pending.append(entry.path)
-            elif entry.name.endswith((".json", ".jsonc")):
+            elif entry.name.endswith(LINTED_EXTENSIONS):
                 yield Path(entry.path)
 
 
