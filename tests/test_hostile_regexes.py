@@ -29,7 +29,10 @@ N = 100_000
 # a quadratic one needs minutes. The bound leaves room for a loaded CI machine.
 SECONDS = 1.0
 # Patterns the code only ever applies to a bounded prefix: (where, the bound in characters).
-BOUNDED_INPUT = {"rules/shell.py:(?:^|[^\\\\])[aic]\\\\?\\s*([^\\n]*)$": 2000}
+BOUNDED_INPUT = {
+    "rules/shell.py:(?:^|[^\\\\])[aic]\\\\?\\s*([^\\n]*)$": 2000,
+    "rules/values.py:^(.*?)(\\d+)([a-z]*)(_v\\d+)?$": 64,
+}  # vmSize parse: values over 64 characters never reach it
 
 # Kept small: every attack runs against every pattern, and the module must stay within the CI budget.
 _RUNS = ["1", "a", " ", "\n", " \n", "-"]
