@@ -149,6 +149,8 @@ class _Scan:
         self.unless_hits: dict[str, str] = {}
 
     def line(self, number: int, raw: str) -> None:
+        if "\x1b" in raw:
+            raw = reader.strip_ansi(raw)  # colour codes may split the very words the prefilter looks for
         if not self.candidate.search(raw):
             return
         line = reader.normalise(raw)

@@ -122,7 +122,7 @@ def lines(stream: BinaryIO, limit: int = MAX_INPUT) -> Iterator[str]:
 # the AIB `[guid] PACKER OUT|ERR` prefix (or the 2023 `[<log_id>] PACKER`), packer's own timestamps.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _QUOTE = re.compile(r"^[ \t]{0,8}(?:>[ \t]?){1,16}")
-_STAMP = re.compile(r"^\s{0,16}\d{4}-\d\d-\d\dT[\d:.]{1,20}Z?\s{1,4}")
+_STAMP = re.compile(r"^(?:\s{0,16}\d{4}-\d\d-\d\dT[\d:.]{1,20}Z?\s{1,4}){1,2}")
 _PACKER = re.compile(r"^\s{0,16}(?:\[[^\]\s]{1,64}\]\s{0,4})?(?:PACKER(?: (?:OUT|ERR))?(?:\s|$))?")
 FENCE = re.compile(r"^\s{0,16}(?:```|~~~)")
 
