@@ -39,14 +39,41 @@ def signatures() -> tuple[list[Signature], re.Pattern[str]]:
     return _load(), prefilter()
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One regex for many literals, factored by prefix: at each position only the branches that
+    share the next character are tried (an alternation of 150 literals is 5x slower)."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
 @lru_cache(maxsize=1)
 def _candidate() -> re.Pattern[str]:
-    """One test for 'this line may matter': a signature literal, a step or phase word, an error word."""
-    words = set(first_literals()) | set(_STEP_WORDS)
-    words.update(w for w in PHASE_HINT.pattern.split("|"))
-    words.update(w for w in _ERRORISH.pattern.split("|") if w.isalpha() or " " in w)
-    escaped = sorted((re.escape(w) for w in words if w), key=len, reverse=True)
-    return re.compile("|".join(escaped + [r"exited with code", r"exit status"]), re.I)
+    """One test for 'this line may matter' on ASCII-lowercased text: a signature literal, a step or
+    phase word, an error word."""
+    words = {w for w in first_literals()} | set(_STEP_WORDS)
+    words.update(PHASE_HINT.pattern.split("|"))
+    words.update(w for w in _ERRORISH.pattern.split("|") if w.replace(" ", "").isalpha())
+    words.update(("exited with code", "exit status"))
+    lowered = {w.translate(_ASCII_LOWER) for w in words if w}
+    # a literal that contains a shorter one adds nothing: the shorter one already finds its lines
+    kept = [w for w in lowered if not any(o != w and o in w for o in lowered)]
+    return re.compile(_trie(sorted(kept)))
 
 
 @dataclass
@@ -148,11 +175,29 @@ class _Scan:
         self.found: dict[str, Failure] = {}
         self.unless_hits: dict[str, str] = {}
 
+    def block(self, text: str, number: int) -> int:
+        """Whole lines, each ended by \\n, the first being line `number`; returns the next line's number.
+        Only lines the prefilter finds are looked at: one pass of one regex over the block."""
+        if "\x1b" in text:
+            text = reader.strip_ansi(text)  # colour codes may split the very words the prefilter looks for
+        lowered = text.translate(_ASCII_LOWER)
+        search = self.candidate.search
+        counted = 0  # position up to which line ends are counted
+        position = 0
+        while True:
+            found = search(lowered, position)
+            if found is None:
+                break
+            start = text.rfind("\n", 0, found.start()) + 1
+            end = text.find("\n", found.start())
+            number += text.count("\n", counted, start)
+            counted = start
+            self.line(number, text[start : min(end, start + reader.MAX_LINE)])
+            position = end + 1
+        return number + text.count("\n", counted)
+
     def line(self, number: int, raw: str) -> None:
-        if "\x1b" in raw:
-            raw = reader.strip_ansi(raw)  # colour codes may split the very words the prefilter looks for
-        if not self.candidate.search(raw):
-            return
+        """One line that the prefilter found."""
         line = reader.normalise(raw)
         if not line or reader.FENCE.match(line):
             return
@@ -214,20 +259,29 @@ class _Scan:
 def diagnose(lines: Iterable[str] | Iterable[bytes]) -> Diagnosis:
     """Lines of text (or of UTF-8 bytes), each with or without its line end."""
     scan = _Scan()
-    number = 0
-    for number, raw in enumerate(lines, 1):
+    number = 1
+    pending: list[str] = []
+    size = 0
+    for raw in lines:
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        scan.line(number, text.rstrip("\r\n")[: reader.MAX_LINE])
-    return scan.finish(number)
+        text = text.rstrip("\r\n")[: reader.MAX_LINE].replace("\r", "\n")
+        pending.append(text)
+        size += len(text)
+        if size > reader.CHUNK:
+            number = scan.block("\n".join(pending) + "\n", number)
+            pending, size = [], 0
+    if pending:
+        number = scan.block("\n".join(pending) + "\n", number)
+    return scan.finish(number - 1)
 
 
 def diagnose_stream(stream: BinaryIO, limit: int = reader.MAX_INPUT) -> Diagnosis:
-    """A binary stream decoded as a user saved it (reader.lines)."""
+    """A binary stream decoded as a user saved it (reader.blocks)."""
     scan = _Scan()
-    number = 0
-    for number, text in enumerate(reader.lines(stream, limit), 1):
-        scan.line(number, text)
-    return scan.finish(number)
+    number = 1
+    for block in reader.blocks(stream, limit):
+        number = scan.block(block, number)
+    return scan.finish(number - 1)
 
 
 def diagnose_bytes(data: bytes) -> Diagnosis:

@@ -91,36 +91,42 @@ def text_chunks(stream: BinaryIO, limit: int = MAX_INPUT) -> Iterator[str]:
             raise InputError(f"too large (more than {limit} bytes)")
 
 
-def lines(stream: BinaryIO, limit: int = MAX_INPUT) -> Iterator[str]:
-    """Every line (without its end), each cut to MAX_LINE characters; memory stays bounded by CHUNK + MAX_LINE."""
+def blocks(stream: BinaryIO, limit: int = MAX_INPUT) -> Iterator[str]:
+    """The input as blocks of whole lines, each line ended by \\n; a line's text past MAX_LINE
+    characters that spans chunks is never held (a 1 GB line costs MAX_LINE, not 1 GB)."""
     carry = ""
     skipping = False  # inside the unread rest of an over-long line
     for chunk in text_chunks(stream, limit):
-        start = 0
-        while True:
-            end = chunk.find("\n", start)
+        if skipping:
+            end = chunk.find("\n")
             if end < 0:
-                if not skipping:
-                    carry += chunk[start : start + MAX_LINE - len(carry)]
-                    if len(carry) >= MAX_LINE:
-                        skipping = True
-                break
-            if skipping:
-                yield carry
-                carry, skipping = "", False
-            elif carry:
-                yield (carry + chunk[start:end])[:MAX_LINE]
-                carry = ""
-            else:
-                yield chunk[start : min(end, start + MAX_LINE)]
-            start = end + 1
+                continue
+            chunk = chunk[end + 1 :]
+            skipping = False
+            yield carry + "\n"
+            carry = ""
+        last = chunk.rfind("\n")
+        if last < 0:
+            carry += chunk[: MAX_LINE - len(carry)]
+            skipping = len(carry) >= MAX_LINE
+            continue
+        yield carry + chunk[: last + 1]
+        carry = chunk[last + 1 : last + 1 + MAX_LINE]
+        skipping = len(chunk) - last - 1 >= MAX_LINE
     if carry or skipping:
-        yield carry
+        yield carry + "\n"
+
+
+def lines(stream: BinaryIO, limit: int = MAX_INPUT) -> Iterator[str]:
+    """Every line (without its end), each cut to MAX_LINE characters."""
+    for block in blocks(stream, limit):
+        for line in block[:-1].split("\n"):
+            yield line[:MAX_LINE]
 
 
 # What a paste adds around a log line: markdown quotes and bold, a DevOps or ISO timestamp,
 # the AIB `[guid] PACKER OUT|ERR` prefix (or the 2023 `[<log_id>] PACKER`), packer's own timestamps.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _QUOTE = re.compile(r"^[ \t]{0,8}(?:>[ \t]?){1,16}")
 _STAMP = re.compile(r"^(?:\s{0,16}\d{4}-\d\d-\d\dT[\d:.]{1,20}Z?\s{1,4}){1,2}")
 _PACKER = re.compile(r"^\s{0,16}(?:\[[^\]\s]{1,64}\]\s{0,4})?(?:PACKER(?: (?:OUT|ERR))?(?:\s|$))?")
