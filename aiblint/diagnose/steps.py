@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_STEPS = 256
+MAX_NAMES = 64  # provisioner names tracked (real logs have a handful; each name's state is bounded)
 
 _START = re.compile(r"\(telemetry\) Starting provisioner ([\w-]{1,64})")
 _END = re.compile(r"\(telemetry\) ending ([\w-]{1,64})")
@@ -92,11 +93,12 @@ class Tracker:
         if self.current is not None and not self.current.telemetry:
             self.current.ended = True  # steps run one after another: the inferred one before has ended
         step = Step(name, number, text, telemetry=telemetry, script=script, ordinal=self._counts.get(name, 0))
-        self._counts[name] = step.ordinal + 1
+        if name in self._counts or len(self._counts) < MAX_NAMES:
+            self._counts[name] = step.ordinal + 1
         self.steps.append(step)
         self.total_steps += 1
         self.current = step
-        if telemetry:
+        if telemetry and (name in self._open or len(self._open) < MAX_NAMES):
             stack = self._open.setdefault(name, [])
             stack.append(step)
             del stack[:-16]  # starts without ends: keep the latest only
@@ -109,7 +111,8 @@ class Tracker:
             step = self._new_step("powershell" if ".ps1" in text.lower() else "shell", number, text, telemetry=False)
         if not step.deprovisioning:
             step.deprovisioning = True
-            self._counts[step.name] = max(0, self._counts.get(step.name, 1) - 1)
+            if step.name in self._counts:
+                self._counts[step.name] = max(0, self._counts[step.name] - 1)
         self._set_phase("deprovisioning", number, text)
 
     def _end(self, name: str) -> None:
@@ -118,6 +121,8 @@ class Tracker:
             return
         step = stack.pop()
         step.ended = True
+        if not stack:
+            del self._open[name]  # names come and go: keep only those with open steps
         if self.current is step:
             self.current = None
 
