@@ -227,7 +227,7 @@ NOISE_WORDS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(NOISE_WORDS) | st.text(max_size=12), max_size=14), max_size=25))
 def test_random_log_noise_never_yields_a_guide_section(lines):
     text = "\n".join(" ".join(words) for words in lines)
