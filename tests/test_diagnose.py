@@ -113,7 +113,9 @@ def test_every_section_of_the_2023_guide_has_a_signature_or_is_advice():
 
 @pytest.mark.parametrize(
     ("kind", "row"),
-    [("guide", r) for r in _cases("guide")] + [("guide2023", r) for r in _cases("guide2023")] + [("variant", r) for r in _cases("variant")],
+    [("guide", r) for r in _cases("guide")]
+    + [("guide2023", r) for r in _cases("guide2023")]
+    + [("variant", r) for r in _cases("variant")],
 )
 def test_row_is_recognised(row, kind):
     result = diagnose_bytes((SAMPLES / kind / f"{row}.txt").read_bytes())
@@ -209,7 +211,9 @@ def test_cli_json_contract_and_template_mapping(tmp_path):
     data = json.loads(result.stdout)
     assert set(data) >= {"failures", "phase", "customizers", "failed_customizer"}
     assert set(data["failures"][0]) >= {"id", "title", "cause", "fix", "rules", "evidence", "documented", "guides"}
-    assert data["failures"][0]["documented"] is True and data["failures"][0]["guides"]["2023"] == "deployment-fails-due-to-timeout"
+    assert (
+        data["failures"][0]["documented"] is True and data["failures"][0]["guides"]["2023"] == "deployment-fails-due-to-timeout"
+    )
     assert data["failures"][0]["evidence"]["line"] == 10
     # the 2nd powershell provisioner is the 2nd PowerShell customizer: install-agent
     assert data["failed_customizer"] == "install-agent"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from aiblint.diagnose import _ERRORISH, _candidate, diagnose, diagnose_bytes, diagnose_stream, reader, steps, unknown
 from aiblint.diagnose import __name__ as _pkg  # noqa: F401  (the package under test)
-from aiblint.diagnose import _candidate, _ERRORISH, diagnose, diagnose_bytes, diagnose_stream, reader, steps, unknown
 from aiblint.diagnose.reader import InputError, printable
 from aiblint.diagnose.signatures import load, prefilter
 
@@ -26,7 +26,12 @@ DATA = ROOT / "aiblint" / "data" / "signatures.json"
 
 def run(*args: str, stdin=None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "aiblint", "diagnose", *args], capture_output=True, text=True, stdin=stdin, timeout=timeout, cwd=ROOT
+        [sys.executable, "-m", "aiblint", "diagnose", *args],
+        capture_output=True,
+        text=True,
+        stdin=stdin,
+        timeout=timeout,
+        cwd=ROOT,
     )
 
 
@@ -145,7 +150,7 @@ def test_many_steps_keep_bounded_state_in_linear_time():
 
 
 def test_json_output_of_many_steps_is_bounded():
-    log = [f"(telemetry) Starting provisioner shell\n(telemetry) ending shell\n" for _ in range(5000)]
+    log = ["(telemetry) Starting provisioner shell\n(telemetry) ending shell\n" for _ in range(5000)]
     data = diagnose(log).to_json()
     assert len(data["customizers"]) <= steps.MAX_STEPS and data["customizers_total"] == 5000
 

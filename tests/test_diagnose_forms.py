@@ -73,7 +73,10 @@ def test_deployment_failures_name_no_customizer_and_fix_points_away_from_scripts
             continue
         result = diagnose_bytes((FORMS / f"{name}.txt").read_bytes())
         assert result.phase == "deployment" and result.failed_step is None
-        assert "customizer" not in result.failures[0].fix.split(";")[0].lower() or "nothing in the customizers" in result.failures[0].fix
+        assert (
+            "customizer" not in result.failures[0].fix.split(";")[0].lower()
+            or "nothing in the customizers" in result.failures[0].fix
+        )
 
 
 def test_cleanup_provisioner_line_is_not_the_cleanup_phase():
@@ -275,11 +278,18 @@ def test_only_harmless_warnings_is_no_root_cause():
 def test_undocumented_signatures_say_so_in_every_output():
     text = (SAMPLES / "variant" / "vm-core-quota-exceeded.txt").read_text(encoding="utf-8")
     json_out = subprocess.run(
-        [sys.executable, "-m", "aiblint", "diagnose", "--format", "json", "-"], input=text, capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, "-m", "aiblint", "diagnose", "--format", "json", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     failure = json.loads(json_out.stdout)["failures"][0]
     assert failure["documented"] is False and failure["guides"] == {} and failure["source"]
-    text_out = subprocess.run([sys.executable, "-m", "aiblint", "diagnose", "-"], input=text, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    text_out = subprocess.run(
+        [sys.executable, "-m", "aiblint", "diagnose", "-"], input=text, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert "not in the troubleshooting guide" in text_out.stdout.splitlines()[0]
 
 

@@ -25,6 +25,7 @@ from aiblint.diagnose.exitcodes import Explanation, explain
 from aiblint.diagnose.signatures import ASCII_LOWER, Signature, candidates, first_literals, lowered_trie, prefilter
 from aiblint.diagnose.signatures import load as _load
 from aiblint.diagnose.steps import PHASE_HINT, PhaseMark, Step, Tracker
+from aiblint.diagnose.unknown import NearMiss, nearest
 
 MAX_EVIDENCE = 400  # characters of a line kept as evidence
 MAX_ERROR_LINES = 20
@@ -64,12 +65,6 @@ class Failure:
     step: Step | None = None
     exit: Explanation | None = None
     exit_line: int | None = None
-
-
-@dataclass
-class NearMiss:
-    id: str
-    why: str
 
 
 @dataclass
@@ -121,9 +116,7 @@ def _failure(signature: Signature, groups: dict[str, str], number: int, line: st
             harmless = variant.get("harmless", harmless)
     values = dict(signature.defaults)
     values.update(groups)
-    failure = Failure(
-        signature, number, line[:MAX_EVIDENCE], rules, _fill(cause, values), _fill(signature.fix, values), harmless
-    )
+    failure = Failure(signature, number, line[:MAX_EVIDENCE], rules, _fill(cause, values), _fill(signature.fix, values), harmless)
     _attach_exit(failure, groups, number)
     return failure
 
@@ -194,7 +187,9 @@ class _Scan:
             if groups is None:
                 continue
             if signature.unless is not None and signature.unless.search(line):
-                self.unless_hits.setdefault(signature.id, f"line {number} has its text but also `{signature.unless.pattern}`, which rules it out")
+                self.unless_hits.setdefault(
+                    signature.id, f"line {number} has its text but also `{signature.unless.pattern}`, which rules it out"
+                )
                 continue
             known = self.found.get(signature.id)
             if known is None:
@@ -227,8 +222,6 @@ class _Scan:
         mark = root.phase if root is not None else result.tracker.phase
         result.phase, result.phase_evidence = (mark.name, mark) if mark is not None else (None, None)
         if not result.failures:
-            from aiblint.diagnose.unknown import nearest
-
             result.near = nearest(self.sigs, result.error_lines, self.unless_hits)
         return result
 

@@ -25,8 +25,16 @@ class Explanation:
 
 
 _TABLE: dict[int, tuple[str, str | None, bool]] = {
-    1: ("generic failure: the script or the last command in it failed (PowerShell turns a terminating error into 1)", None, False),
-    2: ("ERROR_FILE_NOT_FOUND on Windows (a path or installer that is not there); a usage error for many Linux tools", None, False),
+    1: (
+        "generic failure: the script or the last command in it failed (PowerShell turns a terminating error into 1)",
+        None,
+        False,
+    ),
+    2: (
+        "ERROR_FILE_NOT_FOUND on Windows (a path or installer that is not there); a usage error for many Linux tools",
+        None,
+        False,
+    ),
     5: ("ERROR_ACCESS_DENIED: the step lacks the rights it needs (run it elevated, or check the file's ACL)", None, False),
     87: (
         "ERROR_INVALID_PARAMETER: the installer or command was given a switch or argument it does not accept",
@@ -34,11 +42,23 @@ _TABLE: dict[int, tuple[str, str | None, bool]] = {
         False,
     ),
     100: ("apt-get failed (a package not found, a held lock or a broken dependency)", None, False),
-    101: ("packer-plugin-windows-update: updates were installed and a restart is pending (the plugin restarts and goes on)", None, True),
-    126: ("the command was found but is not executable (a script without +x, or /tmp mounted noexec as on CIS-hardened images)", None, False),
+    101: (
+        "packer-plugin-windows-update: updates were installed and a restart is pending (the plugin restarts and goes on)",
+        None,
+        True,
+    ),
+    126: (
+        "the command was found but is not executable (a script without +x, or /tmp mounted noexec as on CIS-hardened images)",
+        None,
+        False,
+    ),
     127: ("command not found (a tool that is not installed, or a typo)", None, False),
     1190: ("ERROR_SHUTDOWN_IS_SCHEDULED: a restart was already scheduled when another was requested", None, False),
-    1602: ("ERROR_INSTALL_USEREXIT: the installer was cancelled (a dialog waited for a person)", "Run the installer with its quiet switches (/qn for msiexec).", False),
+    1602: (
+        "ERROR_INSTALL_USEREXIT: the installer was cancelled (a dialog waited for a person)",
+        "Run the installer with its quiet switches (/qn for msiexec).",
+        False,
+    ),
     1603: (
         "ERROR_INSTALL_FAILURE: fatal error during an MSI installation (the installer's own log says why)",
         "Re-run msiexec with /l*v C:\\Windows\\Temp\\install.log and print that log in the step; common causes are a missing prerequisite, a pending restart or an already-installed version.",
@@ -49,7 +69,11 @@ _TABLE: dict[int, tuple[str, str | None, bool]] = {
         "Wait for msiexec to finish before the step (or put a WindowsRestart before it), then retry.",
         False,
     ),
-    1619: ("ERROR_INSTALL_PACKAGE_OPEN_FAILED: the MSI package could not be opened (a failed download or a wrong path)", None, False),
+    1619: (
+        "ERROR_INSTALL_PACKAGE_OPEN_FAILED: the MSI package could not be opened (a failed download or a wrong path)",
+        None,
+        False,
+    ),
     1638: ("ERROR_PRODUCT_VERSION: another version of the product is already installed", None, False),
     1641: ("ERROR_SUCCESS_REBOOT_INITIATED: the installer succeeded and started a restart", VALID_EXIT_CODES_FIX, True),
     3010: ("ERROR_SUCCESS_REBOOT_REQUIRED: the installer succeeded and a restart is required", VALID_EXIT_CODES_FIX, True),
@@ -58,10 +82,20 @@ _TABLE: dict[int, tuple[str, str | None, bool]] = {
         "List it in the customizer's validExitCodes: [0, 267014].",
         True,
     ),
-    2300218: ("packer's CmdDisconnect: the remote command ended without an exit status (the connection to the VM was lost)", None, False),
+    2300218: (
+        "packer's CmdDisconnect: the remote command ended without an exit status (the connection to the VM was lost)",
+        None,
+        False,
+    ),
 }
 
-_HRESULT_WIN32 = {2: "file not found", 3: "path not found", 5: "access denied", 1603: "fatal MSI error", 1618: "another installation is running"}
+_HRESULT_WIN32 = {
+    2: "file not found",
+    3: "path not found",
+    5: "access denied",
+    1603: "fatal MSI error",
+    1618: "another installation is running",
+}
 
 
 def explain(code: int) -> Explanation:

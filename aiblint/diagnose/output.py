@@ -115,7 +115,9 @@ def render_text(diagnosis: Diagnosis) -> str:
             where = ""
             if failed.template:
                 where = f" = customizer '{printable(failed.template['name'])}' (customize[{failed.template['index']}], {printable(failed.template['file'])} line {failed.template['line']})"
-            seen = "never ended" if failed.telemetry else f"seen from line {failed.started_line}: {printable(failed.evidence[:120])}"
+            seen = (
+                "never ended" if failed.telemetry else f"seen from line {failed.started_line}: {printable(failed.evidence[:120])}"
+            )
             ordinal = f", {_ordinal(failed.ordinal + 1)} {failed.name} step"
             out.append(f"Failed customizer: {failed.name}{ordinal} (started line {failed.started_line}, {seen}){where}")
     return "\n".join(out).rstrip() + "\n"

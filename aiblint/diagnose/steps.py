@@ -24,9 +24,17 @@ _END = re.compile(r"\(telemetry\) ending ([\w-]{1,64})")
 _DEPROVISION_PATH = re.compile(r"DeprovisioningScript\.(ps1|sh)", re.I)
 # what a line says about the step it belongs to: (kind, the script that identifies the step)
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("windows-update", re.compile(r"packer-provisioner-windows-update|packer-windows-update(?:-elevated)?\.ps1|Windows update script exited", re.I)),
+    (
+        "windows-update",
+        re.compile(
+            r"packer-provisioner-windows-update|packer-windows-update(?:-elevated)?\.ps1|Windows update script exited", re.I
+        ),
+    ),
     ("windows-restart", re.compile(r"packer-provisioner-windows-restart")),
-    ("powershell", re.compile(r"(?P<script>packer-elevated-shell-[\w-]{1,64}\.ps1|\bscript-[\w-]{1,64}\.ps1)|packer-provisioner-powershell")),
+    (
+        "powershell",
+        re.compile(r"(?P<script>packer-elevated-shell-[\w-]{1,64}\.ps1|\bscript-[\w-]{1,64}\.ps1)|packer-provisioner-powershell"),
+    ),
     ("shell", re.compile(r"(?P<script>/tmp/script_\d{1,12}\.sh)|packer-provisioner-shell(?!-local)")),
     ("file", re.compile(r"packer-provisioner-file")),
 ]
@@ -36,12 +44,23 @@ _MARKER_HINT = re.compile(r"packer-|script[-_]|Windows update script|\.ps1", re.
 _PHASES: list[tuple[str, re.Pattern[str]]] = [
     (
         "cleanup",
-        re.compile(r'method="DELETE"|deleting individual resources|Deleting (?:the )?(?:resource group|temporary)|Error deleting resource', re.I),
+        re.compile(
+            r'method="DELETE"|deleting individual resources|Deleting (?:the )?(?:resource group|temporary)|Error deleting resource',
+            re.I,
+        ),
     ),
-    ("distribution", re.compile(r"Failed in distributing|Capturing image|Distribute \d|Skipping image creation|Snapshot ID", re.I)),
+    (
+        "distribution",
+        re.compile(r"Failed in distributing|Capturing image|Distribute \d|Skipping image creation|Snapshot ID", re.I),
+    ),
     ("connect", re.compile(r"Waiting for (?:WinRM|SSH)|WinRM connected|Connected to SSH", re.I)),
     ("deployment-status", re.compile(r"operationStatuses|Deployment status", re.I)),
-    ("deployment", re.compile(r'Deploying deployment template|request method="POST"|Starting deployment|Validating deployment template', re.I)),
+    (
+        "deployment",
+        re.compile(
+            r'Deploying deployment template|request method="POST"|Starting deployment|Validating deployment template', re.I
+        ),
+    ),
     ("customization", re.compile(r"Failed in building/customizing image", re.I)),
 ]
 _NOT_A_PHASE = re.compile(r"cleanup provisioner", re.I)
@@ -106,7 +125,11 @@ class Tracker:
 
     def _deprovisioning(self, number: int, text: str) -> None:
         step = self.current
-        hidden = step is not None and not step.ended and (step.deprovisioning or (step.telemetry and step.name in ("powershell", "shell")))
+        hidden = (
+            step is not None
+            and not step.ended
+            and (step.deprovisioning or (step.telemetry and step.name in ("powershell", "shell")))
+        )
         if step is None or not hidden:
             step = self._new_step("powershell" if ".ps1" in text.lower() else "shell", number, text, telemetry=False)
         if not step.deprovisioning:
@@ -135,10 +158,10 @@ class Tracker:
             step = self.current
             if step is not None and not step.ended and step.deprovisioning and kind in ("powershell", "shell"):
                 return  # the hidden deprovisioning step runs its script through the same provisioner
-            if step is not None and not step.ended and step.name == kind:
-                if script is None or step.script in (None, script):
-                    step.script = step.script or script
-                    return
+            same_kind = step is not None and not step.ended and step.name == kind
+            if same_kind and step is not None and (script is None or step.script in (None, script)):
+                step.script = step.script or script
+                return
             if step is not None and step.telemetry and not step.ended:
                 return  # the telemetry line said which step runs; a plugin name does not override it
             self._new_step(kind, number, text, telemetry=False, script=script)

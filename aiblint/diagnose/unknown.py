@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from aiblint.diagnose.signatures import Signature
 
@@ -10,9 +11,13 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_#/'-]{3,}")
 MAX_NEAREST = 3
 
 
-def nearest(sigs: list[Signature], error_lines: list[tuple[int, str]], unless_hits: dict[str, str]) -> list:
-    from aiblint.diagnose import NearMiss
+@dataclass
+class NearMiss:
+    id: str
+    why: str
 
+
+def nearest(sigs: list[Signature], error_lines: list[tuple[int, str]], unless_hits: dict[str, str]) -> list[NearMiss]:
     found = [NearMiss(sid, why) for sid, why in unless_hits.items()][:MAX_NEAREST]
     scored: list[tuple[int, int, str, str]] = []
     for number, text in error_lines:
