@@ -1,5 +1,5 @@
 """`aiblint diagnose`: every documented failure from the guide's own text and a variant,
-phases and the failing customizer, ordering, --template, and a 100 MB log."""
+phases and the failing customizer, ordering, --template, and a large log in bounded memory."""
 
 from __future__ import annotations
 
@@ -237,27 +237,36 @@ def test_rule_pages_name_the_guide_section_they_prevent():
 
 
 @pytest.mark.slow
-def test_100mb_log_in_bounded_memory(tmp_path):
+def test_large_log_streams_in_bounded_memory(tmp_path):
+    """30 MB here to keep CI short; 100 MB measured the same way is in the README (23 MB peak)."""
     path = tmp_path / "customization.log"
     filler = "[086cf9c4-0457-4e8f-bfd4-908cfe3fe43c] PACKER ERR 2020/04/30 23:38:58 packer: 2020/04/30 23:38:58 [INFO] 1672 bytes written for 'stdout'\n"
     with path.open("w") as handle:
         handle.write("[x] PACKER ERR (telemetry) Starting provisioner powershell\n")
         chunk = filler * 10_000
-        while handle.tell() < 100 * 1024 * 1024:
+        while handle.tell() < 30 * 1024 * 1024:
             handle.write(chunk)
         handle.write(
             "Failed while waiting for packerizer: Timeout waiting for microservice to complete: 'context deadline exceeded'\n"
         )
     code = (
         "import resource, sys, time, json\n"
+        "def peak_mb():\n"
+        "    try:\n"
+        "        for row in open('/proc/self/status'):\n"
+        "            if row.startswith('VmHWM:'):\n"
+        "                return int(row.split()[1]) / 1024  # this process's own peak (ru_maxrss survives exec)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "from aiblint.cli import main\n"
         "start = time.perf_counter()\n"
         "rc = main(['diagnose', '--format', 'json', sys.argv[1]])\n"
-        "print(json.dumps({'rc': rc, 'seconds': time.perf_counter() - start, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)\n"
+        "print(json.dumps({'rc': rc, 'seconds': time.perf_counter() - start, 'peak_mb': peak_mb()}), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300, cwd=ROOT)
     stats = json.loads(result.stderr.strip().splitlines()[-1])
     data = json.loads(result.stdout)
     assert data["failures"][0]["id"] == "timeout-exceeded"
-    assert stats["peak_mb"] < 100, stats
-    print(f"100 MB log: {stats['seconds']:.1f} s, peak RSS {stats['peak_mb']:.0f} MB")
+    assert stats["peak_mb"] < 60, stats  # the README's bound
+    print(f"30 MB log: {stats['seconds']:.1f} s, peak RSS {stats['peak_mb']:.0f} MB")
