@@ -326,3 +326,52 @@ def test_template_maps_the_nth_powershell_step_without_telemetry_lines(tmp_path)
     data = json.loads(result.stdout)
     assert data["failed_customizer"] == "second-ps" and data["failed_customizer_position"]["index"] == 2
     assert data["failures"][0]["exit_code"]["code"] == 87
+
+
+SUBMISSION = {  # list 5 of the issue: no log, just the service's answer -> (phase, failed step)
+    "required-fields-are-missing": None,
+    "troubleshoot-image-template-submission-errors": None,
+    "template-identity-missing": None,
+    "subscription-not-registered": None,
+    "azure-container-instances-provider-is-unregistered": None,
+    "platform-image-not-found": None,
+    "build--step-failed-for-image-version": "deployment",
+    "image-delete-authorization-failed": "distribution",
+    "assigned-managed-identity-isnt-authorized-to-access-a-resource": None,
+    "build-in-progress": None,
+    "log-link-public-access": None,
+    "gateway-timeout": None,
+    "internal-error": None,
+    "operation-was-canceled": None,
+}
+
+
+@pytest.mark.parametrize("row", sorted(SUBMISSION))
+def test_submission_and_management_errors_name_section_phase_and_no_step(row):
+    result = diagnose_bytes((SAMPLES / "variant" / f"{row}.txt").read_bytes())
+    assert result.failures[0].signature.id == row
+    assert result.phase == SUBMISSION[row]
+    assert result.failed_step is None
+
+
+def test_blob_script_not_authorized_names_storage_blob_data_reader():
+    result = diagnose_bytes(
+        (SAMPLES / "variant" / "assigned-managed-identity-isnt-authorized-to-access-a-resource.txt").read_bytes()
+    )
+    assert "Storage Blob Data Reader" in result.failures[0].cause and "AIB022" in result.failures[0].rules
+
+
+def test_bad_distribute_type_variant_names_the_allowed_types():
+    result = diagnose_bytes((SAMPLES / "variant" / "troubleshoot-image-template-submission-errors.txt").read_bytes())
+    assert "ManagedImage, SharedImage or VHD" in result.failures[0].cause
+
+
+def test_internal_error_fix_is_honest_and_implied_by_the_terminal_state_section():
+    alone = diagnose_bytes((SAMPLES / "variant" / "internal-error.txt").read_bytes()).failures[0]
+    assert "Retry" in alone.fix and "Azure status" in alone.fix and "support case" in alone.fix
+    guide = diagnose_bytes(
+        (SAMPLES / "guide2023" / "the-resource-operation-completed-with-terminal-provisioning-state-failed.txt").read_bytes()
+    )
+    assert [f.signature.id for f in guide.failures] == [
+        "the-resource-operation-completed-with-terminal-provisioning-state-failed"
+    ]
