@@ -9,6 +9,7 @@ with a JSON-RPC error: parse error, invalid request, invalid params, internal er
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -117,8 +118,6 @@ def run_stdio(server: LanguageServer, stdin: BinaryIO | None = None, stdout: Bin
         code = exc.code if isinstance(exc.code, int) else 0
     except (BrokenPipeError, KeyboardInterrupt):
         code = 1
-    try:
+    with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
     os._exit(code)  # a lint still running in its thread must not hold the process

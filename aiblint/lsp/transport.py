@@ -68,6 +68,7 @@ class FrameReader:
         self._buffer = bytearray()
         self._pending: asyncio.Future[bytes] | None = None
         self._eof = False
+        self._skipping = False  # inside an oversized body: drop bytes up to the next header
 
     async def _more(self, timeout: float | None = None) -> bool:
         """Append the next chunk; False at the end of input or when ``timeout`` passed."""
@@ -100,6 +101,12 @@ class FrameReader:
     async def next_frame(self) -> Frame | None:
         """The next frame; None at the end of input."""
         while True:
+            if self._skipping:
+                self._skipping = not self._drop_to_marker(0)
+                if self._skipping:
+                    if not await self._more():
+                        return None
+                    continue
             end = self._buffer.find(b"\r\n\r\n")
             if end < 0:
                 if len(self._buffer) > MAX_HEADER_BYTES:
@@ -123,14 +130,13 @@ class FrameReader:
             return await self._body(length)
 
     async def _skip_oversized(self, length: int) -> Frame:
-        while len(self._buffer) < 4096 and await self._more(SILENCE_SECONDS):
+        """Answer now (with the id, if the body's start shows it); skip the body as it comes."""
+        while len(self._buffer) < 4096 and MARKER not in self._buffer and await self._more(SILENCE_SECONDS):
             pass
         guessed = guess_id(bytes(self._buffer))
+        self._skipping = True
         limit = MAX_MESSAGE_BYTES // (1024 * 1024)
-        error = f"a message of {length} bytes was refused (the limit is {limit} MB)"
-        while not self._drop_to_marker(0) and await self._more():
-            pass
-        return Frame(error=error, guessed_id=guessed)
+        return Frame(error=f"a message of {length} bytes was refused (the limit is {limit} MB)", guessed_id=guessed)
 
     async def _body(self, length: int) -> Frame:
         searched = 0
@@ -144,6 +150,9 @@ class FrameReader:
                     return self._take(len(self._buffer))  # too long, and the client waits for us
                 if self._eof:
                     return Frame(error="the input ended inside a message", guessed_id=guess_id(bytes(self._buffer)))
+        at = self._buffer.find(MARKER, 0, length)
+        if at >= 0 and not _complete_json(bytes(self._buffer[:length])) and _complete_json(bytes(self._buffer[:at])):
+            return self._take(at)  # too long, and the next message had already arrived
         return self._take(length)
 
     def _take(self, length: int) -> Frame:
