@@ -153,10 +153,21 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             # read what they need of it from the script's summaries.
             template_context.run_scripts()
             _run(checks("template"), template_context, context)
+    _template_suppressions(context, [n for item in located for n in (item.resource, item.deployment) if n is not None])
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
     return result
+
+
+def _template_suppressions(context: FileContext, scopes: list[Any]) -> None:
+    """JSONC comments, metadata and tags in the template that silence findings (aiblint.suppress)."""
+    from aiblint.suppress import apply_template_suppressions
+
+    def known(code: str) -> bool:
+        return any(rule.startswith(code) for rule in RULES) or (code.startswith("SC") and code[2:].isdigit())
+
+    context.findings = apply_template_suppressions(context.document, scopes, context.findings, context.enabled, known)
 
 
 def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
