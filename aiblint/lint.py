@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aiblint.config import Config
-from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode, Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, RuleInfo, checks, declare, load_all
 
@@ -66,7 +66,7 @@ class FileContext:
         pointer: str | None = None,
         severity: Severity | None = None,
         anchor: str = "",
-        fix: tuple[int, str] | None = None,
+        fix: Fix | tuple[int, str] | None = None,
     ) -> None:
         span = where if isinstance(where, Span) else Span(where.start, where.end)
         if pointer is None:
@@ -218,7 +218,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.span.end,
                 finding.anchor,
                 _help(finding.code),
-                finding.fix,
+                Fix.of(finding.fix),
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

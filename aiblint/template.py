@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from aiblint.arm import Resolver
-from aiblint.diagnostics import Finding, Severity, Span
+from aiblint.diagnostics import Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode
 from aiblint.lint import FileContext
 from aiblint.locate import Located
@@ -40,7 +40,7 @@ class TemplateContext:
         pointer: str | None = None,
         severity: Severity | None = None,
         anchor: str = "",
-        fix: tuple[int, str] | None = None,
+        fix: Fix | tuple[int, str] | None = None,
     ) -> None:
         self.file.report(code, where, message, pointer=pointer, severity=severity, anchor=anchor, fix=fix)
 

@@ -27,6 +27,7 @@ from pygls.lsp.server import LanguageServer
 from aiblint import __version__
 from aiblint.config import ConfigCache
 from aiblint.diagnostics import Diagnostic
+from aiblint.fix import describe, newline_of
 from aiblint.lint import MAX_FILE_BYTES, LintOptions, lint_text
 from aiblint.lsp.positions import UTF8, UTF16, TextPositions, units
 from aiblint.report.lsp_format import to_lsp
@@ -260,15 +261,20 @@ async def code_action(ls: AiblintServer, params: types.CodeActionParams) -> list
             continue
         if not (d.start <= high and low <= max(d.start, d.end)):
             continue
-        offset, text = d.fix
-        edit = types.TextEdit(range=_range(positions, offset, offset), new_text=text)
+        fix = d.fix
+        base = _base(linted.text)
+        newline = newline_of(linted.text)
+        edits = [
+            types.TextEdit(range=_range(positions, start, end), new_text=text.replace("\n", newline) if newline != "\n" else text)
+            for start, end, text in fix.edits
+        ]
         actions.append(
             types.CodeAction(
-                title=f"{d.code}: insert {text.strip()[:40]}",
+                title=f"{d.code}: {describe(fix, linted.text[base:])}",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[_to_type(d, positions)],
-                edit=types.WorkspaceEdit(changes={uri: [edit]}),
-                is_preferred=True,
+                edit=types.WorkspaceEdit(changes={uri: edits}),
+                is_preferred=fix.safe,
             )
         )
     return actions
