@@ -101,9 +101,10 @@ def _finish_fixes(session: Any, options: Any) -> int | None:
     if options.diff:
         sys.stdout.write("".join(session.diffs))
         sys.stdout.flush()
-    if options.show_fixes or options.diff:
-        for line in session.summary():
-            _err(line)
+    for line in session.summary() if options.show_fixes or options.diff else []:
+        _err(line)
+    for line in session.refused:
+        _err(f"aiblint: note: {line}")
     return (1 if session.diffs else 0) if options.diff else None
 
 

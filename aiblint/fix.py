@@ -173,4 +173,4 @@ class FixSession:
         lines = [
             f"{_printable(display)}:{a.line}:{a.column}: {a.code} {verb}: {_printable(a.title)}" for display, a in self.applied
         ]
-        return [*lines, *self.refused]
+        return lines
