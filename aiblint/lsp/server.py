@@ -90,10 +90,10 @@ def _is_json(uri: str) -> bool:
     return uri.lower().endswith((".json", ".jsonc"))
 
 
-def lint_source(configs: ConfigCache, uri: str, text: str) -> list[Diagnostic]:
-    """The diagnostics of one document's text (runs in the lint thread)."""
+def lint_source(configs: ConfigCache, uri: str, text: str) -> tuple[list[Diagnostic], list[str]]:
+    """The diagnostics of one document's text and the rules' internal errors (runs in the lint thread)."""
     if not _is_json(uri):
-        return []
+        return [], []
     if len(text) > MAX_FILE_BYTES or units(text, UTF8) > MAX_FILE_BYTES:
         raise LintFailed(f"the document is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not linted")
     path = _path(uri)
@@ -103,7 +103,7 @@ def lint_source(configs: ConfigCache, uri: str, text: str) -> list[Diagnostic]:
         result = lint_text(text, display, config, path, LintOptions(ignore_non_templates=True))
     except Exception as exc:  # ConfigError, InternalError, RecursionError, MemoryError's kin
         raise LintFailed(f"{type(exc).__name__}: {exc}") from exc
-    return [d for d in result.diagnostics if d.file == display]
+    return [d for d in result.diagnostics if d.file == display], list(result.internal_errors)
 
 
 async def lint_now(ls: AiblintServer, uri: str) -> Linted | None:
@@ -117,10 +117,12 @@ async def lint_now(ls: AiblintServer, uri: str) -> Linted | None:
         return last
     loop = asyncio.get_running_loop()
     try:
-        diagnostics = await loop.run_in_executor(ls.lint_pool, lint_source, ls.configs, uri, text)
+        diagnostics, internal_errors = await loop.run_in_executor(ls.lint_pool, lint_source, ls.configs, uri, text)
     except Exception as exc:
         ls.log(f"aiblint: {uri}: {exc}")
-        diagnostics = []
+        diagnostics, internal_errors = [], []
+    for line in internal_errors:  # a rule crashed: its findings are missing, say so
+        ls.log(f"aiblint: internal error: {line}")
     linted = Linted(text, diagnostics)
     if ls.documents.get(uri) is document and document.text == text:
         ls.latest[uri] = linted
