@@ -230,3 +230,29 @@ def test_requests_after_shutdown_get_an_error_and_exit_ends_it(raw: RawClient):
     assert raw.response(3)["error"]["code"] == -32600
     raw.send({"method": "exit"})
     assert raw.process.wait(10) == 0
+
+
+def test_the_lint_has_the_command_line_size_limit(monkeypatch):
+    from aiblint.config import ConfigCache
+    from aiblint.lsp import server
+
+    monkeypatch.setattr(server, "MAX_FILE_BYTES", 100)
+    with pytest.raises(server.LintFailed, match="larger than"):
+        server.lint_source(ConfigCache(), "file:///big.json", "{" + " " * 200 + "}")
+    assert server.lint_source(ConfigCache(), "file:///notes.txt", "x" * 200) == ([], [])
+
+
+async def test_frames_split_at_every_byte_and_joined():
+    import asyncio
+
+    from aiblint.lsp.transport import FrameReader
+
+    bodies = [json.dumps({"jsonrpc": "2.0", "id": i, "method": "m", "params": {"t": "é😀" * i}}).encode() for i in range(3)]
+    stream = b"".join(b"Content-Length: %d\r\n\r\n" % len(b) + b for b in bodies)
+    chunks = [stream[i : i + 1] for i in range(len(stream))] + [b""]
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for chunk in chunks:
+        queue.put_nowait(chunk)
+    reader = FrameReader(queue.get)
+    assert [(await reader.next_frame()).body for _ in bodies] == bodies  # type: ignore[union-attr]
+    assert await reader.next_frame() is None
