@@ -256,3 +256,9 @@ async def test_frames_split_at_every_byte_and_joined():
     reader = FrameReader(queue.get)
     assert [(await reader.next_frame()).body for _ in bodies] == bodies  # type: ignore[union-attr]
     assert await reader.next_frame() is None
+
+
+def test_other_headers_before_content_length(raw: RawClient):
+    body = json.dumps({"jsonrpc": "2.0", **_hover(2, "file:///x.json", 0, 0)}).encode()
+    raw.send_raw(b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    assert raw.response(2)["result"] is None

@@ -25,6 +25,7 @@ MAX_HEADER_BYTES = 8192
 SILENCE_SECONDS = 1.0  # a complete body, then nothing: the declared length was too long
 MARKER = b"Content-Length:"
 _LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\d{1,20})[ \t]*", re.IGNORECASE)
+_HEADERS = re.compile(rb"(?:[A-Za-z0-9-]{1,64}[ \t]*:[^\r\n]*\r\n)*")  # other header lines, e.g. Content-Type
 _ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
 
 
@@ -119,7 +120,7 @@ class FrameReader:
             if match is None:
                 del self._buffer[: end + 4]
                 return Frame(error="a message without a Content-Length header was skipped")
-            if header[: match.start()].strip():
+            if not _HEADERS.fullmatch(header[: match.start()]):
                 # the rest of a body whose length was understated, then the next header
                 del self._buffer[: match.start()]
                 return Frame(error="bytes before a Content-Length header were skipped")
