@@ -104,12 +104,15 @@ class ScriptContext:
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
+        file = source.file or source.line_file(line)
         if insert is not None:
             edits = ((insert[0], insert[0], insert[1]), *edits)
         fix = None
-        if edits and source.file is None:
+        if edits and file is None:
             fix = Fix(tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits), safe)
-        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, source.file, fix)
+        loaded_by = source.line_loaded_by(line)
+        related = ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
+        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
 
@@ -209,7 +212,7 @@ def shellcheck_pass(template: TemplateContext, script: Script) -> None:
             source.line_pointer(line),
             comment.level,
             line_anchor(source.line_text(line)),
-            source.file,
+            source.file or source.line_file(line),
         )
         script.findings.append((line, finding))
 
@@ -231,5 +234,13 @@ def flush_findings(template: TemplateContext, script: Script) -> None:
         template.add(finding)
     for finding in unused:
         template.add(
-            Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file)
+            Finding(
+                finding.code,
+                finding.message,
+                finding.span,
+                finding.pointer,
+                None,
+                finding.anchor,
+                script.source.file or script.source.line_file(0),
+            )
         )
