@@ -196,15 +196,20 @@ def noisy_installer(ctx: ScriptContext) -> None:
 @rule("AIB503", "warning", "Invoke-WebRequest without -UseBasicParsing", scope="powershell")
 def basic_parsing(ctx: ScriptContext) -> None:
     for command in _commands(ctx):
-        if command.name == "Invoke-WebRequest" and not command.has("UseBasicParsing"):
-            shown = command.written if command.written.lower() != "invoke-webrequest" else "Invoke-WebRequest"
-            alias = f" ({shown} is Invoke-WebRequest in Windows PowerShell)" if shown != "Invoke-WebRequest" else ""
-            ctx.report(
-                "AIB503",
-                command.start,
-                command.end,
-                f"Invoke-WebRequest without -UseBasicParsing{alias} fails over WinRM where Internet Explorer was never started: add -UseBasicParsing",
-            )
+        if command.name != "Invoke-WebRequest" or command.has("UseBasicParsing"):
+            continue
+        # The IE engine is only used to parse a response written to the pipeline (PowerShell's
+        # WebCmdlet source): -OutFile without -PassThru writes the file and returns nothing.
+        if command.has("OutFile") and not command.has("PassThru"):
+            continue
+        shown = command.written if command.written.lower() != "invoke-webrequest" else "Invoke-WebRequest"
+        alias = f" ({shown} is Invoke-WebRequest in Windows PowerShell)" if shown != "Invoke-WebRequest" else ""
+        ctx.report(
+            "AIB503",
+            command.start,
+            command.end,
+            f"Invoke-WebRequest without -UseBasicParsing{alias} fails over WinRM where Internet Explorer was never started: add -UseBasicParsing",
+        )
 
 
 # -- AIB510, AIB511 ---------------------------------------------------------------------
