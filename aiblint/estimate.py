@@ -76,16 +76,18 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     from aiblint.rules.shell import _sleep_seconds, large_artifact
 
     costs: list[tuple[str, float]] = []
+    urls: list[str] = []  # the large-looking downloads, for AIB201's evidence
     for command in script.model.commands:
         name = command.name
         if script.language == "shell":
             if name == "sleep":
                 seconds = _sleep_seconds(command.words) or 0
                 costs.append(("sleeps", seconds / 60))
-            elif name in ("curl", "wget", "azcopy") and any(
-                large_artifact(w.text) for w in command.args if w.text.startswith("http")
-            ):
-                costs.append(("large downloads", minutes("large_download")))
+            elif name in ("curl", "wget", "azcopy"):
+                found = [w.text for w in command.args if w.text.startswith("http") and large_artifact(w.text)]
+                if found:
+                    costs.append(("large downloads", minutes("large_download")))
+                    urls.extend(found)
         else:
             if name == "Start-Sleep":
                 value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
@@ -95,7 +97,9 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
                 arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
                 if arg is not None and large_artifact(arg.text):
                     costs.append(("large downloads", minutes("large_download")))
+                    urls.append(arg.text)
     script.summaries["costs"] = costs
+    script.summaries["large_urls"] = urls
     return costs
 
 

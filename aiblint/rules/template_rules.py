@@ -196,25 +196,82 @@ def timeout_too_short(ctx: TemplateContext) -> None:
         ctx.report("AIB200", _timeout_anchor(ctx), f"{given} is shorter than the work the template declares: {result.describe()}")
 
 
+# What makes a download reliably larger than a few MB: a disk image, or a product that never
+# ships small. A .zip, .exe or .msi name alone is not (the Office Deployment Tool's setup.exe,
+# a portable editor's zip are a few MB).
+_DISK_IMAGES = (".iso", ".vhd", ".vhdx", ".wim", ".esd", ".qcow2", ".img")
+_BIG_PRODUCTS = {
+    "office": "Office",
+    "o365": "Office",
+    "onedrive": "OneDrive",
+    "teams": "Teams",
+    "fslogix": "FSLogix",
+    "sqlserver": "SQL Server",
+    "sql20": "SQL Server",
+    "sqlexpr": "SQL Server Express",
+    "ssms": "SQL Server Management Studio",
+    "vslayout": "a Visual Studio offline layout",
+    "vs_layout": "a Visual Studio offline layout",
+    "visualstudio": "Visual Studio",
+    "languagepack": "a language pack",
+    "langpack": "a language pack",
+    "cuda": "CUDA",
+    "dotnet-sdk": "the .NET SDK",
+    "jdk": "a JDK",
+}
+_BIG_DOWNLOAD_BYTES = 100 * 1024 * 1024
+
+
+def large_download_evidence(ctx: TemplateContext, url: str) -> str | None:
+    """Why ``url`` is a large download, or None when nothing says so (its name alone is no proof)."""
+    checked = ctx.url_results.get(url)
+    if checked is not None and checked.length is not None:
+        size = checked.length / 1048576
+        return f"{size:.0f} MB by its Content-Length" if checked.length > _BIG_DOWNLOAD_BYTES else None
+    name = large_artifact(url)
+    if name is None:
+        return None
+    lowered = name.lower()
+    if lowered.endswith(_DISK_IMAGES):
+        return f"{name} is a disk image"
+    for word, product in _BIG_PRODUCTS.items():
+        if word in lowered.replace(" ", "").replace("%20", ""):
+            return f"{name} is {product}, whose installers are well over 20 MB"
+    return None
+
+
+def _large_downloads(ctx: TemplateContext) -> list[str]:
+    urls = [u for script in ctx.scripts for u in script.summaries.get("large_urls", [])]
+    urls += [v for s in ctx.template.steps if s.kind == "file" and (v := checkable(ctx, s.field("sourceUri")))]
+    return [reason for url in urls if (reason := large_download_evidence(ctx, url))]
+
+
 @rule("AIB201", "warning", "heavy work on a 1-vCPU or small build VM", scope="template")
 def small_vm(ctx: TemplateContext) -> None:
     size, node, explicit = effective_vm_size(ctx)
     info = size_info(size) if size else None
     if info is None or (info[0] > 1 and info[1] >= 4):
         return
+    windows = ctx.source_info.is_windows
     heavy = []
-    if any(s.kind == "windowsupdate" for s in ctx.template.customizers):
+    if windows and any(s.kind == "windowsupdate" for s in ctx.template.customizers):
         heavy.append("Windows Update")
-    if any(what == "large downloads" for what, _ in ctx.build_estimate.parts):
-        heavy.append("large downloads")
+    downloads = _large_downloads(ctx)
+    if downloads:
+        heavy.append(f"large downloads ({downloads[0]})")
     if not heavy:
         return
     where = node if node is not None else _properties_anchor(ctx)
     default = "" if explicit else " (the default for this source)"
+    symptom = (
+        'the build can run out of resources or time ("Waiting for the Windows Modules Installer")'
+        if windows
+        else "unpacking and installing on one vCPU can run out of memory or time"
+    )
     ctx.report(
         "AIB201",
         where,
-        f'{" and ".join(heavy)} on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: the build can run out of resources or time ("Waiting for the Windows Modules Installer"); use Standard_D2s_v3 or larger',
+        f"{' and '.join(heavy)} on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: {symptom}; use Standard_D2s_v3 or larger",
     )
 
 
@@ -313,11 +370,12 @@ def large_file(ctx: TemplateContext) -> None:
                     f"the File customizer is meant for files under 20 MB, and this one is {checked.length / 1048576:.0f} MB (Content-Length): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
                 )
             continue
-        if name and node is not None:
+        reason = large_download_evidence(ctx, value) if name and value else None
+        if reason and node is not None:
             ctx.report(
                 "AIB301",
                 node,
-                f"the File customizer is meant for files under 20 MB, and {name} looks larger (an archive, disk image or installer): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
+                f"the File customizer is meant for files under 20 MB, and this one is likely larger ({reason}): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
             )
 
 
