@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from aiblint.diagnostics import Severity
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
 
@@ -134,7 +135,30 @@ def _yum_subcommand(command: ShellCommand) -> tuple[str, str] | None:
     return (sub, "") if sub in _YUM_PROMPTING else None
 
 
-_PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "add-apt-repository", "pip", "pip3", "conda", "mamba"}
+# add-apt-repository is not here: it asks "Press [ENTER] to continue" only when stdin is a
+# terminal (software-properties checks sys.stdin.isatty()), and the build's SSH session has none.
+_PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "pip", "pip3", "conda", "mamba"}
+
+# Installed on Ubuntu and Debian marketplace images: `apt-get install` of only these has
+# nothing to install, so nothing to confirm.
+_APT_PREINSTALLED = frozenset(
+    {
+        "unattended-upgrades", "curl", "wget", "git", "vim", "openssh-server", "openssh-client", "python3",
+        "ca-certificates", "sudo", "tar", "gzip", "cloud-init", "walinuxagent", "software-properties-common",
+        "lsb-release", "gnupg", "apt-transport-https", "rsyslog", "cron", "less", "bash", "coreutils",
+    }
+)  # fmt: skip
+
+
+def _apt_packages(command: ShellCommand) -> list[str]:
+    """The package names after the subcommand (version and architecture suffixes dropped)."""
+    named = [w.text for w in command.positionals(_APT_VALUE_OPTS)[1:]]
+    return [re.split(r"[=:]", n, maxsplit=1)[0].lower() for n in named]
+
+
+def _apt_nothing_to_do(command: ShellCommand, sub: str) -> bool:
+    packages = _apt_packages(command)
+    return sub == "install" and bool(packages) and all(p in _APT_PREINSTALLED for p in packages)
 
 
 @rule("AIB401", "error", "package manager waits for confirmation", scope="shell")
@@ -150,7 +174,16 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
             continue  # a configuration snippet written before answers yes
         if name in _APT:
             sub = _apt_subcommand(command)
-            if sub in _APT_PROMPTING and not _apt_assumes_yes(command):
+            if sub in _APT_PROMPTING and not _apt_assumes_yes(command) and _apt_nothing_to_do(command, sub):
+                ctx.report(
+                    "AIB401",
+                    command.start,
+                    command.end,
+                    f"{name} {sub} without -y: Ubuntu and Debian marketplace images already ship {_apt_packages(command)[0]}, so apt has nothing to confirm and the build passes today; add -y so it does not stop at \"Do you want to continue? [Y/n]\" once there is something to install",
+                    severity=Severity.WARNING,
+                    insert=(command.positionals(_APT_VALUE_OPTS)[0].end, " -y"),
+                )
+            elif sub in _APT_PROMPTING and not _apt_assumes_yes(command):
                 ctx.report(
                     "AIB401",
                     command.start,
@@ -180,15 +213,6 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
                     command.start,
                     command.end,
                     f"zypper {sub} asks for confirmation: add --non-interactive (zypper -n {sub} ...)",
-                )
-        elif name == "add-apt-repository":
-            # It asks "Press [ENTER] to continue" for a PPA; a plain `deb ...` line needs no answer.
-            if not command.has_option("-y", "--yes") and any(w.text.startswith("ppa:") for w in command.positionals()):
-                ctx.report(
-                    "AIB401",
-                    command.start,
-                    command.end,
-                    'add-apt-repository of a PPA waits for "Press [ENTER] to continue": add -y',
                 )
         elif name in ("pip", "pip3") and command.subcommand == "uninstall" and not command.has_option("-y", "--yes"):
             ctx.report("AIB401", command.start, command.end, f'{name} uninstall asks "Proceed (Y/n)?": add -y')
