@@ -100,6 +100,10 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
                     urls.append(arg.text)
     script.summaries["costs"] = costs
     script.summaries["large_urls"] = urls
+    if script.language == "powershell":
+        from aiblint.rules.powershell import installed_software
+
+        script.summaries["installs"] = installed_software(script.model.commands)
     return costs
 
 

@@ -400,34 +400,46 @@ def file_destination(ctx: TemplateContext) -> None:
             )
 
 
-def _restart_after(steps: list, index: int) -> bool:  # type: ignore[type-arg]
-    return any(s.kind == "windowsrestart" for s in steps[index + 1 :])
+def _installs(ctx: TemplateContext, step: object) -> list[str]:
+    """What a PowerShell customizer installs (from its script's summary)."""
+    return [i for script in ctx.scripts if script.step is step for i in script.summaries.get("installs", [])]
 
 
-@rule("AIB303", "warning", "Windows Update not followed by a restart", scope="template")
+@rule("AIB303", "warning", "Windows Update or software installs not followed by a restart", scope="template")
 def restart_at_end(ctx: TemplateContext) -> None:
     info = ctx.source_info
     if not info.is_windows:
         return
     steps = ctx.template.customizers
-    updates = [i for i, s in enumerate(steps) if s.kind == "windowsupdate"]
-    if not updates or _restart_after(steps, updates[-1]):
-        return
-    last = steps[updates[-1]]
-    anchor = last.type_node or last.node
+    restarts = [i for i, s in enumerate(steps) if s.kind == "windowsrestart"]
+    tail = steps[restarts[-1] + 1 :] if restarts else steps
+    updates = [s for s in tail if s.kind == "windowsupdate"]
+    installing = [(s, found) for s in tail if s.kind == "powershell" and (found := _installs(ctx, s))]
+    if updates:
+        last_update = tail.index(updates[-1])
+        installing = [(s, found) for s, found in installing if tail.index(s) > last_update]
+    client = info.family == "client"
     fix = _append_restart(ctx)
-    if info.family == "client":
+    if installing:
+        step, found = installing[-1]
+        anchor = step.type_node or step.node
+        where = "on a Windows client image" if client else "on a server image"
         ctx.report(
             "AIB303",
             anchor,
-            'no WindowsRestart after the last Windows Update on a Windows client image: VMs from it show "Please wait for the Windows Modules Installer" at first logon; end with a WindowsRestart customizer',
+            f"software is installed after the last restart ({found[0]}) {where}: installs that finish at the next boot run during Sysprep or at the first logon of every VM "
+            '("Please wait for the Windows Modules Installer"); end with a WindowsRestart customizer',
+            severity=None if client else Severity.INFO,
             fix=fix,
         )
-    else:
+    elif updates:
+        last = updates[-1]
         ctx.report(
             "AIB303",
-            anchor,
-            "no WindowsRestart after the last Windows Update: pending update work carries into the image and into Sysprep; end with a WindowsRestart customizer",
+            last.type_node or last.node,
+            "Windows Update is the last step: its customizer restarts the VM itself while updates need it, so the build passes, but work it leaves pending can slow the first logon"
+            + (" of VMs from this client image" if client else "")
+            + "; a final WindowsRestart customizer settles it",
             severity=Severity.INFO,
             fix=fix,
         )
