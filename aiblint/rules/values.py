@@ -48,26 +48,79 @@ def checkable(ctx: TemplateContext, node: AnyNode | None) -> str | None:
 # -- AIB020 ---------------------------------------------------------------------------
 
 
-@rule("AIB020", "error", "unreplaced placeholder", scope="template")
-def placeholder(ctx: TemplateContext) -> None:
+# Values the service stores as text and never acts on: a placeholder there fails nothing.
+_FREE_TEXT = re.compile(r"/(tags|artifactTags)/[^/]+$|/(customize|inVMValidations)/\d+/name$")
+# In a script line `<...>` is usually a redirect or HTML; it is a placeholder inside a URL or
+# when its words say so (`<your SAS token>`).
+_SCRIPT_PLACEHOLDER_WORDS = re.compile(
+    r"your|replace|insert|subscription|resource.?group|storage|account|sas|token|tenant|secret|password", re.I
+)
+
+
+def _placeholders(ctx: TemplateContext) -> list[tuple[str, Span, str, bool]]:
+    """Every placeholder: (text, span, JSON pointer, in free text), in file order."""
+    found: list[tuple[str, Span, str, bool]] = []
     stack: list[AnyNode] = [ctx.template.resource]
     while stack:
         node = stack.pop()
         if isinstance(node, ObjectNode):
             for member in node.members:
-                found = PLACEHOLDER.search(member.key.text) if "/userAssignedIdentities" in node.pointer else None
-                if found:
-                    ctx.report("AIB020", member.key, f"placeholder {found.group()} was never replaced")
+                match = PLACEHOLDER.search(member.key.text) if "/userAssignedIdentities" in node.pointer else None
+                if match:
+                    found.append((match.group(), Span(member.key.start, member.key.end), member.key.pointer, False))
                 if member.key.text.lower() == "inline":
+                    found.extend(_script_placeholders(ctx, member.value))
                     continue  # script text: `<h1>` in an echo is not a placeholder
                 stack.append(member.value)
         elif isinstance(node, ArrayNode):
             stack.extend(node.items)
         elif isinstance(node, StringNode):
-            text = literal(ctx, node)
-            match = PLACEHOLDER.search(text or "")
+            match = PLACEHOLDER.search(literal(ctx, node) or "")
             if match:
-                ctx.report("AIB020", node, f"placeholder {match.group()} was never replaced: the service receives it as written")
+                found.append((match.group(), Span(node.start, node.end), node.pointer, bool(_FREE_TEXT.search(node.pointer))))
+    return sorted(found, key=lambda f: f[1].start)
+
+
+def _script_placeholders(ctx: TemplateContext, lines: AnyNode) -> list[tuple[str, Span, str, bool]]:
+    found: list[tuple[str, Span, str, bool]] = []
+    items = lines.items if isinstance(lines, ArrayNode) else []
+    for item in items:
+        text = literal(ctx, item)
+        if not text or "<" not in text or not isinstance(item, StringNode):
+            continue
+        for match in PLACEHOLDER.finditer(text):
+            before = text[: match.start()]
+            if re.search(r"(^|\s)#", before):
+                continue  # a comment in either language: it never runs
+            in_url = re.search(r"https?://[^\s'\"]*$", before) is not None
+            if in_url or _SCRIPT_PLACEHOLDER_WORDS.search(match.group()):
+                shift = 1 if ctx.is_arm and item.text.startswith("[[") else 0
+                start = item.file_offset(match.start() + shift)
+                end = item.file_offset(match.end() + shift)
+                found.append((match.group(), Span(start, end), item.pointer, False))
+    return found
+
+
+@rule("AIB020", "error", "unreplaced placeholder", scope="template")
+def placeholder(ctx: TemplateContext) -> None:
+    groups: dict[str, list[tuple[str, Span, str, bool]]] = {}
+    for occurrence in _placeholders(ctx):
+        groups.setdefault(occurrence[0], []).append(occurrence)
+    lines = ctx.document.lines
+    for text, occurrences in groups.items():
+        real = [o for o in occurrences if not o[3]]
+        first = (real or occurrences)[0]
+        others = sorted({lines.position(o[1].start)[0] for o in occurrences if o is not first})
+        also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
+        if real and "/inline/" in first[2]:
+            message = f"placeholder {text} was never replaced in a script line{also}: the script runs with it as written (a download of that URL fails)"
+            ctx.report("AIB020", first[1], message, pointer=first[2])
+        elif real:
+            message = f"placeholder {text} was never replaced: the service receives it as written{also}"
+            ctx.report("AIB020", first[1], message, pointer=first[2])
+        else:
+            message = f"placeholder {text} was never replaced in free text (a tag or a step name){also}: the service stores it as written and nothing fails, but the image carries it"
+            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING)
 
 
 # -- AIB021 ---------------------------------------------------------------------------
