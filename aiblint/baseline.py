@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from aiblint import __version__
+from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic
-from aiblint.lint import FileResult
 
 
 class BaselineError(Exception):

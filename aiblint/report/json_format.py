@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from aiblint import __version__
-from aiblint.lint import FileResult
+from aiblint.context import FileResult
 from aiblint.report import summary_counts
 
 

@@ -1,4 +1,4 @@
-"""Find every script of a template, parse it once, run the script rules, map findings back.
+"""Find every script of a template, parse it once, map the script rules' findings back.
 
 Scripts come from Shell/PowerShell customizers and in-VM validators (``inline``), and
 from local files that a ``scriptUri`` maps to through the ``script-roots`` config. Each
@@ -18,7 +18,6 @@ from aiblint.arm import is_expression
 from aiblint.diagnostics import Finding, Severity
 from aiblint.jsontree import StringNode
 from aiblint.model import Step
-from aiblint.registry import checks
 from aiblint.scripts.spans import ScriptSource
 from aiblint.suppress import ScriptComment, apply_suppressions
 
@@ -170,38 +169,7 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def analyse_scripts(template: TemplateContext) -> None:
-    for script in template.scripts:
-        if script.language == "shell" and template.config.shellcheck:
-            _shellcheck(template, script)
-        rules = checks(script.language)
-        if not rules:
-            continue
-        context = ScriptContext(template, script)
-        for info in rules:
-            if info.check is not None and template.enabled(info.code):
-                info.check(context)
-        if script.too_deep:
-            note = f"a {script.language} script at {script.source.pointer} is nested too deeply to analyse: its script rules were skipped"
-            if note not in template.file.notes:
-                template.file.notes.append(note)
-        _flush(template, script)
-        _summarize(template, script)
-        script.release_model()
-
-
-def _summarize(template: TemplateContext, script: Script) -> None:
-    """Compute, while the model exists, what the template-level rules (run after this pass)
-    read from it: the build estimate's costs and AIB030's secrets."""
-    from aiblint.estimate import script_costs
-    from aiblint.rules.values import script_secrets
-
-    script_costs(script)
-    if template.enabled("AIB030"):
-        script_secrets(script)
-
-
-def _shellcheck(template: TemplateContext, script: Script) -> None:
+def shellcheck_pass(template: TemplateContext, script: Script) -> None:
     from aiblint.scripts import shellcheck
 
     binary = shellcheck.executable()
@@ -234,7 +202,7 @@ def _shellcheck(template: TemplateContext, script: Script) -> None:
         script.findings.append((line, finding))
 
 
-def _flush(template: TemplateContext, script: Script) -> None:
+def flush_findings(template: TemplateContext, script: Script) -> None:
     comments = [
         ScriptComment(
             c.text,
