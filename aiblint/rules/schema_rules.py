@@ -46,6 +46,8 @@ def api_version(ctx: TemplateContext) -> None:
             _point(where),
             f"no apiVersion: aiblint checks against {newest}, the newest stable version; say which one you submit with",
             pointer=ctx.template.resource.pointer,
+            # a REST body or `az image builder` file: the version is a command-line argument there
+            severity=None if ctx.is_arm else Severity.INFO,
         )
         return
     if version is None:
