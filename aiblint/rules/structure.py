@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiblint.context import FileContext
-from aiblint.diagnostics import Span
+from aiblint.diagnostics import Severity, Span
+from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, ObjectNode, StringNode
 from aiblint.registry import rule
 
 
@@ -26,12 +27,40 @@ def lenient_json(ctx: FileContext) -> None:
             )
 
 
+def _values_of(ctx: FileContext) -> dict[int, AnyNode]:
+    """Each key node's value, by the key's offset (both members of a duplicate are kept)."""
+    values: dict[int, AnyNode] = {}
+    for node in ctx.document.walk():
+        if isinstance(node, ObjectNode):
+            for member in node.members:
+                values[member.key.start] = member.value
+    return values
+
+
+def _empty(node: AnyNode | None) -> bool:
+    if isinstance(node, StringNode):
+        return node.text == ""
+    if isinstance(node, (ObjectNode, ArrayNode)):
+        return not (node.members if isinstance(node, ObjectNode) else node.items)
+    return isinstance(node, LiteralNode) and node.value is None
+
+
 @rule("AIB005", "error", "duplicate key in one object", scope="file")
 def duplicate_keys(ctx: FileContext) -> None:
     lines = ctx.document.lines
+    values = _values_of(ctx) if ctx.document.duplicate_keys else {}
     for first, later in ctx.document.duplicate_keys:
         line, _ = lines.position(first.start)
         same = "" if first.text == later.text else f" (as '{first.text}', compared case-insensitively as ARM does)"
+        if _empty(values.get(first.start)) and not _empty(values.get(later.start)):
+            # `"defaultValue": ""` then `"defaultValue": "[newGuid()]"`: the later value is the one meant
+            ctx.report(
+                "AIB005",
+                later,
+                f"duplicate key '{later.text}'{same}: line {line} gives it an empty value and this later one wins, which looks intended; remove the empty one so the file says what it does",
+                severity=Severity.WARNING,
+            )
+            continue
         ctx.report(
             "AIB005",
             later,
