@@ -459,18 +459,27 @@ def _append_restart(ctx: TemplateContext) -> tuple[int, str] | None:
 
 @rule("AIB304", "info", "external script or file without sha256Checksum", scope="template")
 def no_checksum(ctx: TemplateContext) -> None:
+    missing: list[tuple[str, AnyNode]] = []
     for step in ctx.template.steps:
         for key in ("scriptUri", "sourceUri"):
             node = step.field(key)
-            if checkable(ctx, node) is None or node is None:
+            value = checkable(ctx, node)
+            if value is None or node is None:
                 continue
             checksum = step.field("sha256Checksum")
             if not isinstance(checksum, StringNode) or checksum.text == "":
-                ctx.report(
-                    "AIB304",
-                    node,
-                    f"{key} has no sha256Checksum: a changed or tampered file runs unnoticed; add the file's SHA-256 (lower-case hex)",
-                )
+                missing.append((value, node))
+    if not missing:
+        return
+    # One finding per template: a list of sixteen identical notes helps nobody.
+    names = [value.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or value for value, _ in missing]
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    what = "an external script or file has" if len(missing) == 1 else f"{len(missing)} external scripts or files have"
+    ctx.report(
+        "AIB304",
+        missing[0][1],
+        f"{what} no sha256Checksum ({shown}): a changed or tampered file runs unnoticed; add each file's SHA-256 (lower-case hex)",
+    )
 
 
 @rule("AIB306", "info", "Windows Server 2016 restart timeout under 30 minutes", scope="template")
