@@ -202,16 +202,38 @@ def _vnet_of(subnet_id: str) -> str | None:
     return lowered[: lowered.index(marker)] if marker in lowered else None
 
 
+def _inline_or_uri(ctx: TemplateContext, kind: str, node: ObjectNode) -> None:
+    """Exactly one of `inline` and `scriptUri`: reported at the keys, with the step's pointer."""
+    inline, uri = _present(node, "inline"), _present(node, "scriptUri")
+    if inline and uri:
+        keys = sorted((m.key for m in node.members if m.key.text.lower() in ("inline", "scripturi")), key=lambda k: k.start)
+        first, second = keys[0], keys[-1]
+        line, _ = ctx.document.lines.position(first.start)
+        ctx.report(
+            "AIB013",
+            second,
+            f"{kind} step has both `{second.text}` and `{first.text}` (line {line}): give exactly one",
+            pointer=node.pointer,
+        )
+    elif not inline and not uri:
+        keys = {m.key.text.lower(): m.key for m in node.members}
+        empty = keys.get("inline")
+        anchor = empty or keys.get("type") or _point(node)
+        shown = " (`inline` is empty)" if empty is not None else ""
+        ctx.report(
+            "AIB013",
+            anchor,
+            f"{kind} step has neither `inline` nor `scriptUri`{shown}: give exactly one",
+            pointer=node.pointer,
+        )
+
+
 @rule("AIB013", "error", "mutually exclusive or conditionally required properties", scope="template")
 def exclusive_properties(ctx: TemplateContext) -> None:
     for step in ctx.template.steps:
         node = step.node
         if step.kind in ("shell", "powershell") and node.get_ci("script") is None:  # `script`: AIB011's
-            inline, uri = _present(node, "inline"), _present(node, "scriptUri")
-            if inline and uri:
-                ctx.report("AIB013", _point(node), f"{step.type} step has both `inline` and `scriptUri`: give exactly one")
-            elif not inline and not uri and node.get_ci("inline") is None:
-                ctx.report("AIB013", _point(node), f"{step.type} step has neither `inline` nor `scriptUri`: give exactly one")
+            _inline_or_uri(ctx, step.type, node)
         if step.kind == "powershell":
             system = step.resolver.value(node.get_ci("runAsSystem"))
             elevated = step.resolver.value(node.get_ci("runElevated"))
