@@ -8,7 +8,7 @@ from aiblint.arm import Call, ExpressionError, is_expression, parse_expression
 from aiblint.diagnostics import Severity, Span
 from aiblint.estimate import replication_regions, timeout_minutes
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
-from aiblint.literals import PLACEHOLDER, checkable, uri_fields
+from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
 from aiblint.registry import rule
 from aiblint.rules.values import size_info
 from aiblint.scripts.facts import large_artifact
@@ -491,7 +491,8 @@ def ws2016_restart(ctx: TemplateContext) -> None:
         if step.kind != "windowsrestart":
             continue
         node = step.field("restartTimeout")
-        value = checkable(ctx, node) if node is not None else "5m"
+        # absent or "" means the service's default, 5m
+        value = "5m" if node is None or literal(ctx, node) == "" else checkable(ctx, node)
         match = re.fullmatch(r"(\d+)([smh])", value or "")
         if not match:
             continue
