@@ -260,13 +260,20 @@ def bad_uri(ctx: TemplateContext) -> None:
             ctx.report("AIB022", node, f"{name} '{value[:80]}' cannot be downloaded: {problem}")
 
 
+def _raw_query(path: str) -> bool:
+    """`?raw=true` (or `=1`) makes GitHub redirect a blob URL to the raw file."""
+    query = path.split("#", 1)[0].partition("?")[2]
+    return any(part.lower() in ("raw=true", "raw=1") for part in query.split("&"))
+
+
 @rule("AIB024", "error", "URI points at a GitHub web page, not the file", scope="template")
 def github_blob(ctx: TemplateContext) -> None:
     for name, node in uri_fields(ctx):
         value = checkable(ctx, node)
         match = _GITHUB_BLOB.match(value or "")
-        if match:
-            raw = f"https://raw.githubusercontent.com/{match.group(2)}/{match.group(3)}/{match.group(4)}"
+        if match and not _raw_query(match.group(4)):
+            path = match.group(4).split("?", 1)[0].split("#", 1)[0]
+            raw = f"https://raw.githubusercontent.com/{match.group(2)}/{match.group(3)}/{path}"
             ctx.report("AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}")
 
 
