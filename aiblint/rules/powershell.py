@@ -134,6 +134,19 @@ def _options_unknown(command: PsCommand) -> bool:
     return False
 
 
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+
+
+def _array_switches(command: PsCommand) -> set[str]:
+    """Switches inside an `@('/i', $msi, '/qn')` argument list, which arrives as one word."""
+    found: set[str] = set()
+    for word in command.words():
+        if word.startswith("@(") and word.endswith(")"):
+            for single, double in _QUOTED.findall(word):
+                found.update(w.lower() for w in (single or double).split() if w.startswith(("/", "-")))
+    return found
+
+
 @rule("AIB502", "error", "installer without silent switches", scope="powershell")
 def noisy_installer(ctx: ScriptContext) -> None:
     commands = _commands(ctx)
@@ -142,7 +155,7 @@ def noisy_installer(ctx: ScriptContext) -> None:
         name = command.name
         if _options_unknown(command):
             continue  # `-ArgumentList $installArgs`: the silent switch may well be in there
-        switches = command.native_switches()
+        switches = command.native_switches() | _array_switches(command)
         words = [w.lower() for w in command.words()]
         if name == "choco" and words[:3] == ["feature", "enable", "-n"] and "allowglobalconfirmation" in words:
             choco_confirmed = True
