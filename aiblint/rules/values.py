@@ -402,6 +402,30 @@ def normalise_region(text: str) -> str:
     return text.replace(" ", "").lower()
 
 
+_REGION_WORDS = ("north", "south", "east", "west", "central", "us", "eu", "europe", "asia", "uk")
+
+
+def _region_tokens(text: str) -> list[str]:
+    """`us east`, `east-us`, `US_East2` and `useast` as their words: ['us', 'east', '2']."""
+    tokens: list[str] = []
+    for part in re.split(r"[\s_.-]+", text.lower()):
+        while part:
+            word = next((w for w in sorted(_REGION_WORDS, key=len, reverse=True) if part.startswith(w)), None)
+            if word is None:
+                match = re.match(r"\d+|[a-z]+", part)
+                word = match.group() if match else part[0]
+            tokens.append(word)
+            part = part[len(word) :]
+    return tokens
+
+
+def _word_swapped(value: str, supported: frozenset[str]) -> str | None:
+    """The region with the same words in another order (`useast` -> eastus), before edit distance."""
+    tokens = sorted(_region_tokens(value))
+    matches = [r for r in sorted(supported) if sorted(_region_tokens(r)) == tokens]
+    return matches[0] if len(matches) == 1 else None
+
+
 @rule("AIB027", "warning", "location where Image Builder does not run", scope="template")
 def unsupported_region(ctx: TemplateContext) -> None:
     node = ctx.template.resource.get_ci("location")
@@ -420,7 +444,8 @@ def unsupported_region(ctx: TemplateContext) -> None:
             severity=Severity.INFO,
         )
         return
-    close = difflib.get_close_matches(region, sorted(supported), n=1, cutoff=0.8)
+    swapped = _word_swapped(value, supported)
+    close = [swapped] if swapped else difflib.get_close_matches(region, sorted(supported), n=1, cutoff=0.8)
     hint = f": did you mean {close[0]}?" if close else ""
     ctx.report("AIB027", node, f"'{value}' is not a region where Azure Image Builder runs{hint}")
 
