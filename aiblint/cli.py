@@ -195,6 +195,7 @@ def _lint(args: list[str]) -> int:
     for result in results:
         for note in result.notes:
             _err(f"aiblint: note: {result.path}: {note}")
+    internal_errors.extend(line for result in results for line in result.internal_errors)
     for line in internal_errors:
         _err(f"aiblint: internal error: {line}. Please report it with the file that caused it.")
     if internal_errors:

@@ -16,7 +16,7 @@ from aiblint.registry import RULES
 
 
 class InternalError(Exception):
-    """A rule crashed: the CLI reports it as a bug (exit 2), other files still run."""
+    """aiblint itself failed on a file: the CLI reports it as a bug (exit 2), other files still run."""
 
 
 @dataclass
@@ -27,6 +27,8 @@ class FileResult:
     templates: int = 0
     other_files: dict[str, LineIndex] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # "rule AIB401 failed on x.json (...): KeyError: 'y'": one per failing rule; the CLI exits 2
+    internal_errors: list[str] = field(default_factory=list)
 
 
 class FileContext:
@@ -41,6 +43,17 @@ class FileContext:
         self.other_files: dict[str, LineIndex] = {}
         self.is_bare = False
         self.notes: list[str] = []  # one-line remarks for stderr (e.g. URLs that could not be checked)
+        self.internal_errors: list[str] = []
+        self._failed: set[str] = set()
+
+    def rule_failed(self, code: str, error: BaseException, where: str = "") -> None:
+        """A rule raised: its findings for this file are incomplete, every other rule still runs.
+        Reported once per rule and file, naming both and the exception."""
+        if code in self._failed:
+            return
+        self._failed.add(code)
+        place = f" ({where})" if where else ""
+        self.internal_errors.append(f"rule {code} failed on {self.display}{place}: {type(error).__name__}: {error}")
 
     def report(
         self,

@@ -7,16 +7,15 @@ prints: the CLI does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from aiblint.config import Config
-from aiblint.context import FileContext, FileResult, InternalError
+from aiblint.context import FileContext, FileResult
+from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
 from aiblint.diagnostics import Diagnostic, Severity, Span
 from aiblint.jsontree import JsonSyntaxError, LineIndex, decode_bytes, parse
-from aiblint.registry import RULES, RuleInfo, checks
+from aiblint.registry import RULES, checks
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
 
@@ -92,10 +91,11 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
         elif options.ignore_non_templates:
             return result  # other JSON files pass silently, trailing commas and all
+    from aiblint.runner import analyse_scripts, run_rules
+
     context.is_bare = bool(located) and located[0].kind == "bare"
-    _run(checks("file"), context, context)
+    run_rules(checks("file"), context, context)
     if located:
-        from aiblint.runner import analyse_scripts
         from aiblint.template import TemplateContext
 
         for item in located:
@@ -103,24 +103,12 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             # Scripts first: each model is freed after its own rules, and the template rules
             # read what they need of it from the script's summaries.
             analyse_scripts(template_context)
-            _run(checks("template"), template_context, context)
+            run_rules(checks("template"), template_context, context)
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
+    result.internal_errors = context.internal_errors
     return result
-
-
-def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
-    for info in rules:
-        if not context.enabled(info.code):
-            continue
-        check: Callable[[Any], None] = info.check  # type: ignore[assignment]
-        try:
-            check(argument)
-        except RecursionError:
-            continue  # pathological nesting: the rule gives up on this file
-        except Exception as exc:  # a bug in a rule must not hide other files' findings
-            raise InternalError(f"rule {info.code} failed on {context.display}: {type(exc).__name__}: {exc}") from exc
 
 
 def _to_diagnostics(context: FileContext) -> list[Diagnostic]:

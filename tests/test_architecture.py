@@ -66,7 +66,7 @@ def test_grimp_finds_no_import_cycle():
 
 def test_the_cycle_finder_sees_a_cycle():
     class Graph:
-        modules = {"a", "b", "c", "d"}
+        modules = frozenset({"a", "b", "c", "d"})
 
         @staticmethod
         def find_modules_directly_imported_by(module: str) -> set[str]:

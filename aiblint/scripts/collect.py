@@ -9,6 +9,7 @@ languages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,22 +45,26 @@ class Script:
 
     @cached_property
     def model(self) -> Any:
+        build: Callable[[str], Any]
         if self.language == "shell":
-            from aiblint.scripts.shell import ShellModel, analyse
-
-            try:
-                return analyse(self.source.text)
-            except RecursionError:  # thousands of nested ( ) or $( ): no real script
-                self.too_deep = True
-                return ShellModel(self.source.text)
-        from aiblint.scripts.powershell import PsModel
-        from aiblint.scripts.powershell import analyse as analyse_ps
-
+            from aiblint.scripts.shell import analyse as build
+        else:
+            from aiblint.scripts.powershell import analyse as build
         try:
-            return analyse_ps(self.source.text)
-        except RecursionError:
+            return build(self.source.text)
+        except RecursionError:  # thousands of nested ( ) or $( ): no real script
             self.too_deep = True
-            return PsModel(self.source.text)
+            return self.empty_model()
+
+    def empty_model(self) -> Any:
+        """A model with no commands: what the rules read of a script that could not be analysed."""
+        if self.language == "shell":
+            from aiblint.scripts.shell import ShellModel
+
+            return ShellModel(self.source.text)
+        from aiblint.scripts.powershell import PsModel
+
+        return PsModel(self.source.text)
 
 
 class ScriptContext:
