@@ -259,6 +259,16 @@ def small_vm(ctx: TemplateContext) -> None:
     downloads = _large_downloads(ctx)
     if downloads:
         heavy.append(f"large downloads ({downloads[0]})")
+    if not heavy and windows and info[0] == 1 and not _trivial_windows_build(ctx):
+        # Microsoft's AVD article: the default size "is not suitable for Windows. Use a Standard_D2_v2 or greater"
+        where = node if node is not None else _properties_anchor(ctx)
+        default = "" if explicit else " (the default for this source)"
+        ctx.report(
+            "AIB201",
+            where,
+            f'a Windows build on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: Microsoft\'s AVD guidance says this size "is not suitable for Windows" (Sysprep timing failures, WinRM drops); use Standard_D2_v2 or larger',
+        )
+        return
     if not heavy:
         return
     where = node if node is not None else _properties_anchor(ctx)
@@ -275,6 +285,14 @@ def small_vm(ctx: TemplateContext) -> None:
     )
 
 
+def _trivial_windows_build(ctx: TemplateContext) -> bool:
+    """So little to do that Sysprep may start before the guest agent is ready (AIB202's case)."""
+    steps = ctx.template.customizers
+    lines = sum(len(s.inline.items) for s in steps if s.inline is not None)
+    busy = any(s.kind in ("windowsupdate", "windowsrestart", "file") or s.field("scriptUri") is not None for s in steps)
+    return not busy and lines <= 3
+
+
 @rule("AIB202", "warning", "Windows build with only trivial customizations on a small VM", scope="template")
 def sysprep_timing(ctx: TemplateContext) -> None:
     if not ctx.source_info.is_windows:
@@ -284,8 +302,7 @@ def sysprep_timing(ctx: TemplateContext) -> None:
     if info is None or info[0] > 1:
         return
     steps = ctx.template.customizers
-    lines = sum(len(s.inline.items) for s in steps if s.inline is not None)
-    if any(s.kind in ("windowsupdate", "windowsrestart", "file") or s.field("scriptUri") is not None for s in steps) or lines > 3:
+    if not _trivial_windows_build(ctx):
         return
     node = ctx.template.prop("customize")
     anchor = node if node is not None else _properties_anchor(ctx)
