@@ -14,7 +14,7 @@ from aiblint.scripts.collect import ScriptContext
 from aiblint.scripts.facts import large_artifact, sleep_seconds
 
 if TYPE_CHECKING:
-    from aiblint.scripts.shell import ShellCommand, ShellModel
+    from aiblint.scripts.shell import ShellCommand, ShellModel, Word
 
 DEPROVISION_SCRIPT = "/tmp/DeprovisioningScript.sh"
 
@@ -541,6 +541,62 @@ def bashism(ctx: ScriptContext) -> None:
             construct.end,
             f"{construct.what} is bash-only, but inline lines run under /bin/sh -e (dash on Debian and Ubuntu): wrap the line in bash -c '...' or use a scriptUri script with a bash shebang",
         )
+
+
+# -- AIB405 ---------------------------------------------------------------------------
+
+# Commands that create or write the path they are given (the destination for cp/mv/ln/install).
+_WRITERS_ANY = {"mkdir", "touch", "tee", "unzip", "git"}
+_WRITERS_LAST = {"cp", "mv", "ln", "install", "rsync"}
+# (A download into ~ is usually staging for a later install, and a later command that reads the
+# path is too: only what stays there is reported.)
+_WRITER_OPTIONS = {"unzip": ("-d",), "tar": ("-C", "--directory")}
+
+
+def _in_build_home(word: Word) -> bool:
+    """An unquoted `~/...` or a `$HOME` path: the build user's home directory."""
+    raw = word.raw.lstrip('"')
+    return (word.raw.startswith("~") and not word.raw.startswith("~root")) or raw.startswith(("$HOME", "${HOME}"))
+
+
+def _home_writes(command: ShellCommand) -> list[Word]:
+    if "sh -c" in command.via and command.sudo:
+        return []  # the inner shell runs as root: its ~ is /root, which stays
+    words = [w for w in command.args if not w.text.startswith("-")]
+    found = [r.target for r in command.redirects if r.operator in (">", ">>", "&>") and r.target is not None]
+    if command.name in _WRITERS_ANY:
+        found += words[1:] if command.name == "git" and words[:1] and words[0].text == "clone" else words
+    elif command.name in _WRITERS_LAST and len(words) >= 2:
+        found.append(words[-1])
+    options = _WRITER_OPTIONS.get(command.name, ())
+    for index, word in enumerate(command.args[:-1]):
+        if word.text in options:
+            found.append(command.args[index + 1])
+    return [w for w in found if _in_build_home(w)]
+
+
+def _read_later(path: str, later: list[ShellCommand]) -> bool:
+    """A later command names the path (or what is under it): it was staging, not the result."""
+    stem = path.rstrip("/")
+    return any(w.raw.startswith(stem) and not _home_writes_word(c, w) for c in later for w in c.args)
+
+
+def _home_writes_word(command: ShellCommand, word: Word) -> bool:
+    return any(w is word for w in _home_writes(command))
+
+
+@rule("AIB405", "warning", "Linux customizer writes under the build user's home", scope="shell")
+def writes_to_build_home(ctx: ScriptContext) -> None:
+    commands = _commands(ctx)
+    for index, command in enumerate(commands):
+        written = [w for w in _home_writes(command) if not _read_later(w.raw, commands[index + 1 :])]
+        if written:
+            ctx.report(
+                "AIB405",
+                command.start,
+                command.end,
+                f"{command.name} writes {written[0].raw}, in the build user's home: AIB's deprovisioning (waagent -deprovision+user) deletes that user and its home, so nothing written there reaches the image; write to a system path (/opt, /etc/skel for new users' homes, /usr/local)",
+            )
 
 
 # -- AIB410 ---------------------------------------------------------------------------
