@@ -252,6 +252,22 @@ def basic_parsing(ctx: ScriptContext) -> None:
         )
 
 
+# -- AIB504 ---------------------------------------------------------------------------
+
+
+@rule("AIB504", "warning", "a command name that starts with \\\" (double-escaped quote)", scope="powershell")
+def escaped_quote_command(ctx: ScriptContext) -> None:
+    for command in _commands(ctx):
+        if command.native and command.written.startswith('\\"'):
+            shown = command.written if len(command.written) <= 40 else command.written[:37] + "..."
+            ctx.report(
+                "AIB504",
+                command.start,
+                command.start + len(command.written),
+                f"PowerShell runs {shown} as a command name (\"The term ... is not recognized\"): the JSON holds \\\\\\\" where \\\" was meant, and PowerShell has no backslash escape; write \\\" in the JSON (PowerShell then sees \") or use single quotes",
+            )
+
+
 # -- AIB510, AIB511 ---------------------------------------------------------------------
 
 
