@@ -125,5 +125,49 @@ def script_secrets(script: Any) -> list[tuple[Span, str, str]]:
                         source.line_pointer(source.line_of(start)),
                     )
                 )
+    elif script.language == "powershell":
+        found.extend(_powershell_secrets(script))
     script.summaries["secrets"] = found
+    return found
+
+
+# `"Basic {0}" -f "OjN1..."` or a literal "Basic <token>" / "Bearer <token>" header value
+# (a `\"` from a double-escaped JSON string, AIB504's mistake, still delimits the token)
+_AUTH_FORMAT = re.compile(
+    r"""["'](?:Basic|Bearer)\s+\{0\}\\?["']\s*-f\s*\\?["']([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I
+)
+_AUTH_LITERAL = re.compile(r"""["'](?:Basic|Bearer)\s+([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I)
+_PS_SECRET_PARAMETERS = ("Password", "AccountKey", "ClientSecret", "StorageAccountKey", "SasToken")
+
+
+def _powershell_secrets(script: Any) -> list[tuple[Span, str, str]]:
+    """Literal secrets in a PowerShell script: a secret-named variable, ConvertTo-SecureString
+    -AsPlainText of a literal, a secret parameter's literal, a literal Authorization header."""
+    source = script.source
+    found: list[tuple[Span, str, str]] = []
+
+    def add(start: int, end: int, message: str) -> None:
+        found.append((source.file_span(start, end), message, source.line_pointer(source.line_of(start))))
+
+    keep = "it stays in the template and the build log; read it from Key Vault with the build VM's identity"
+    for name, value, start, end in script.model.assignments:
+        if _SECRET_NAME.search(name.lstrip("$").split(":")[-1]) and _is_literal_secret(value):
+            add(start, end, f"{name} is assigned a literal secret: {keep}")
+    for command in script.model.commands:
+        if command.name == "ConvertTo-SecureString" and command.has("AsPlainText"):
+            arg = command.value("String") or (command.positionals[0] if command.positionals else None)
+            if arg is not None and _is_literal_secret(arg.value):
+                add(arg.start, arg.end, f"ConvertTo-SecureString -AsPlainText is given a literal secret: {keep}")
+        for parameter in _PS_SECRET_PARAMETERS:
+            arg = command.value(parameter) if not command.native else None
+            if arg is not None and _is_literal_secret(arg.value) and command.name != "ConvertTo-SecureString":
+                add(arg.start, arg.end, f"-{parameter} is given a literal secret: {keep}")
+                break
+    text = source.text
+    for pattern in (_AUTH_FORMAT, _AUTH_LITERAL):
+        for match in pattern.finditer(text):
+            token = match.group(1)
+            if token.lower().startswith(("$", "{")) or not re.search(r"[0-9]", token):
+                continue
+            add(match.start(1), match.end(1), f"a literal Authorization token (Basic/Bearer) in the script: {keep}")
     return found
