@@ -268,6 +268,52 @@ def escaped_quote_command(ctx: ScriptContext) -> None:
             )
 
 
+# -- AIB505 ---------------------------------------------------------------------------
+
+_NEEDS_ELEVATION = re.compile(r"office|onedrive|teams|languagepack|language-pack|lp\.cab|fslogix|\.appx|\.msix", re.I)
+_ADMIN_CMDLETS = {"Add-AppxProvisionedPackage", "Add-WindowsCapability", "Add-WindowsPackage", "Install-Language"}
+
+
+def _elevated(ctx: ScriptContext) -> bool | None:
+    """runElevated or runAsSystem on the step; None when unknown (an expression)."""
+    step = ctx.step
+    if step is None:
+        return True  # a local file or validator without a step: nothing to say
+    values = [step.resolver.value(node) for k in ("runElevated", "runAsSystem") if (node := step.field(k)) is not None]
+    if any(v is True for v in values):
+        return True
+    if any(v is not None and not isinstance(v, bool) for v in values):
+        return None
+    return False
+
+
+def _elevation_reason(command: PsCommand) -> str | None:
+    words = " ".join([command.written, *command.words()])
+    if command.name.lower() in ("reg", "reg.exe") and command.words()[:1] and command.words()[0].lower() == "load":
+        return "reg load of a user hive"
+    if command.name in _ADMIN_CMDLETS:
+        return command.name
+    if installed_software([command]) and _NEEDS_ELEVATION.search(words):
+        return f"the install {command.written}"
+    return None
+
+
+@rule("AIB505", "warning", "install step that needs runElevated", scope="powershell")
+def needs_elevation(ctx: ScriptContext) -> None:
+    if _elevated(ctx) is not False:
+        return
+    for command in _commands(ctx):
+        reason = _elevation_reason(command)
+        if reason:
+            ctx.report(
+                "AIB505",
+                command.start,
+                command.end,
+                f"{reason} runs in a PowerShell step without runElevated: Office, OneDrive, Teams, language pack and user-hive (reg load HKU) steps need an elevated token, and without one the build can stop responding; set \"runElevated\": true (or runAsSystem)",
+            )
+            return  # one per step: the fix is one property
+
+
 # -- AIB510, AIB511 ---------------------------------------------------------------------
 
 
