@@ -558,9 +558,23 @@ def identity(ctx: TemplateContext) -> None:
         )
         return
     identities = node.get_ci("userAssignedIdentities")
+    if kind_node is None and identities is not None:
+        ctx.report(
+            "AIB100",
+            Span(node.start, node.start + 1),
+            'identity has userAssignedIdentities but no type: add "type": "UserAssigned" (the only type Image Builder accepts)',
+            pointer=node.pointer,
+        )
     if isinstance(identities, ObjectNode):
         count = len(identities.members)
-        if count != 1:
+        empty = next((m.key for m in identities.members if m.key.text.strip() == ""), None)
+        if empty is not None:
+            ctx.report(
+                "AIB100",
+                empty,
+                "the user-assigned identity's key is empty: it must be the identity's resource ID (/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME)",
+            )
+        elif count != 1:
             ctx.report(
                 "AIB100",
                 Span(identities.start, identities.start + 1),
