@@ -496,6 +496,36 @@ def shared_staging(ctx: FileContext) -> None:
             seen[key] = node
 
 
+# -- AIB031 ---------------------------------------------------------------------------
+
+# Windows marketplace images ship a 127 GiB OS disk; their `-smalldisk` SKUs a 30 GiB one.
+_WINDOWS_OS_DISK_GB = 127
+
+
+@rule("AIB031", "error", "osDiskSizeGB smaller than the source image's OS disk", scope="template")
+def os_disk_too_small(ctx: TemplateContext) -> None:
+    info = ctx.source_info
+    source = ctx.template.source
+    profile = ctx.template.vm_profile
+    if not info.is_windows or source is None or profile is None:
+        return
+    kind, sku = ctx.template.value(source.get_ci("type")), ctx.template.value(source.get_ci("sku"))
+    if not (isinstance(kind, str) and kind.lower() == "platformimage" and isinstance(sku, str)):
+        return  # a gallery or managed image: its disk size is not in the template
+    if "smalldisk" in sku.lower():
+        return
+    node = profile.get_ci("osDiskSizeGB")
+    size = ctx.template.value(node)
+    if node is None or isinstance(size, bool) or not isinstance(size, (int, float)) or size == 0:
+        return  # absent or 0: the image's own size
+    if 0 < size < _WINDOWS_OS_DISK_GB:
+        ctx.report(
+            "AIB031",
+            node,
+            f"osDiskSizeGB {size:g} is smaller than the {_WINDOWS_OS_DISK_GB} GB OS disk of Windows marketplace images: the build VM is refused (\"The specified disk size ... is smaller than the size of the corresponding disk in the VM image\"); use 0 (the image's size), {_WINDOWS_OS_DISK_GB} or more, or a -smalldisk SKU",
+        )
+
+
 # -- AIB030 ---------------------------------------------------------------------------
 
 
