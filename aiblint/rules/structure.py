@@ -66,3 +66,34 @@ def duplicate_keys(ctx: FileContext) -> None:
             later,
             f"duplicate key '{later.text}'{same}: line {line} already has it and this later value silently wins",
         )
+
+
+# -- AIB008 ---------------------------------------------------------------------------
+
+ARM_PARAMETER_TYPES = ("string", "securestring", "int", "bool", "object", "secureobject", "array")
+
+
+@rule("AIB008", "error", "ARM parameter declaration that deployment validation rejects", scope="file")
+def parameter_types(ctx: FileContext) -> None:
+    root = ctx.document.root
+    if ctx.is_bare or not isinstance(root, ObjectNode) or root.get_ci("resources") is None:
+        return  # only an ARM deployment template declares parameters
+    parameters = root.get_ci("parameters")
+    if not isinstance(parameters, ObjectNode):
+        return
+    for member in parameters.members:
+        declaration = member.value
+        if not isinstance(declaration, ObjectNode):
+            ctx.report("AIB008", member.key, f"parameter '{member.key.text}' must be an object with a `type`")
+            continue
+        kind = declaration.get_ci("type")
+        if kind is None:
+            ctx.report("AIB008", member.key, f"parameter '{member.key.text}' has no `type`: ARM requires one")
+        elif not isinstance(kind, StringNode):
+            ctx.report("AIB008", kind, f"parameter '{member.key.text}': `type` must be a string such as \"string\"")
+        elif kind.text.lower() not in ARM_PARAMETER_TYPES:
+            ctx.report(
+                "AIB008",
+                kind,
+                f"parameter '{member.key.text}' has type '{kind.text}': ARM accepts string, securestring, int, bool, object, secureObject or array",
+            )
