@@ -87,6 +87,8 @@ def parameter_types(ctx: FileContext) -> None:
             ctx.report("AIB008", member.key, f"parameter '{member.key.text}' must be an object with a `type`")
             continue
         kind = declaration.get_ci("type")
+        if kind is None and declaration.get_ci("$ref") is not None:
+            continue  # languageVersion 2.0: the type is a user-defined one in `definitions`
         if kind is None:
             ctx.report("AIB008", member.key, f"parameter '{member.key.text}' has no `type`: ARM requires one")
         elif not isinstance(kind, StringNode):
