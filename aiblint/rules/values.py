@@ -526,6 +526,34 @@ def os_disk_too_small(ctx: TemplateContext) -> None:
         )
 
 
+# -- AIB032 ---------------------------------------------------------------------------
+
+
+def _region_nodes(ctx: TemplateContext) -> list[AnyNode]:
+    """Every region name a distribution target replicates to."""
+    found: list[AnyNode] = []
+    for distributor in ctx.template.distributors:
+        old = distributor.get_ci("replicationRegions")
+        if isinstance(old, ArrayNode):
+            found.extend(old.items)
+        new = distributor.get_ci("targetRegions")
+        if isinstance(new, ArrayNode):
+            found.extend(n for item in new.items if isinstance(item, ObjectNode) and (n := item.get_ci("name")) is not None)
+    return found
+
+
+@rule("AIB032", "warning", "region name with stray white space", scope="template")
+def region_whitespace(ctx: TemplateContext) -> None:
+    for node in _region_nodes(ctx):
+        value = literal(ctx, node)
+        if value and value != value.strip() and value.strip():
+            ctx.report(
+                "AIB032",
+                node,
+                f"region '{value}' has white space around it: the gallery replication may not find region '{value}'; write '{value.strip()}'",
+            )
+
+
 # -- AIB030 ---------------------------------------------------------------------------
 
 
