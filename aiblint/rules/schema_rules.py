@@ -143,6 +143,31 @@ def required_missing(ctx: TemplateContext) -> None:
 @rule("AIB011", "error", "unknown property", scope="template")
 def unknown_property(ctx: TemplateContext) -> None:
     _emit_schema(ctx, "AIB011")
+    version = ctx.template.api_version
+    if isinstance(version, str) and version.endswith("-preview"):
+        _preview_script_key(ctx, version)
+
+
+def _preview_script_key(ctx: TemplateContext, version: str) -> None:
+    """Previews skip the schema check; the one key that changed under them is still worth a word."""
+    for step in ctx.template.steps:
+        member = next((m for m in step.node.members if m.key.text.lower() == "script"), None)
+        if step.kind not in ("shell", "powershell") or member is None:
+            continue
+        if version >= "2019-05-01-preview":
+            ctx.report(
+                "AIB011",
+                member.key,
+                f"`script` is not a property in apiVersion {version}: it was renamed `scriptUri` in 2019-05-01-preview (aiblint does not check preview schemas otherwise)",
+                severity=Severity.WARNING,
+            )
+        else:
+            ctx.report(
+                "AIB011",
+                member.key,
+                f"`script` is {version}'s name for `scriptUri`: every later apiVersion rejects or ignores it; use `scriptUri` with a stable apiVersion",
+                severity=Severity.INFO,
+            )
 
 
 @rule("AIB012", "error", "wrong type, out of range, not in an enum or not matching a pattern", scope="template")
