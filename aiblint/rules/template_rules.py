@@ -241,7 +241,9 @@ def large_download_evidence(ctx: TemplateContext, url: str) -> str | None:
 
 
 def _large_downloads(ctx: TemplateContext) -> list[str]:
-    urls = [u for script in ctx.scripts for u in script.summaries.get("large_urls", [])]
+    from aiblint.scripts.facts import script_facts
+
+    urls = [d.url for script in ctx.scripts for d in script_facts(script).downloads if d.large]
     urls += [v for s in ctx.template.steps if s.kind == "file" and (v := checkable(ctx, s.field("sourceUri")))]
     return [reason for url in urls if (reason := large_download_evidence(ctx, url))]
 
