@@ -339,8 +339,10 @@ def validate(resource: ObjectNode, version: str, arm: bool, strict_allowed: bool
 
 # The resource envelope ARM itself reads, case-insensitively (rules.md: never reported as mis-cased).
 ARM_RESOURCE_KEYS = frozenset(
-    ("type", "apiVersion", "name", "location", "tags", "identity", "properties", "dependsOn", "condition", "copy")
-    + ("comments", "scope", "resources", "sku", "kind", "plan", "zones", "metadata")
+    {
+        *("type", "apiVersion", "name", "location", "tags", "identity", "properties", "dependsOn", "condition"),
+        *("copy", "comments", "scope", "resources", "sku", "kind", "plan", "zones", "metadata"),
+    }
 )
 
 

@@ -74,7 +74,9 @@ def test_docs_parser_reads_both_page_layouts():
     assert builder.parse_doc_page(new) == {"Standard_D2s_v6": (2, 8, "2")}
 
 
-@pytest.mark.skipif(DOCS is None or not DOCS.is_dir(), reason="AIBLINT_VM_SIZE_DOCS (a folder of azure-docs size pages) not given")
+@pytest.mark.skipif(
+    DOCS is None or not DOCS.is_dir(), reason="AIBLINT_VM_SIZE_DOCS (a folder of azure-docs size pages) not given"
+)
 def test_every_row_of_the_docs_pages_matches():
     pages = _builder().parse_docs(DOCS)
     assert any(pages.values()), f"no size rows found under {DOCS}"

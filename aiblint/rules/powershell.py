@@ -255,7 +255,7 @@ def basic_parsing(ctx: ScriptContext) -> None:
 # -- AIB504 ---------------------------------------------------------------------------
 
 
-@rule("AIB504", "warning", "a command name that starts with \\\" (double-escaped quote)", scope="powershell")
+@rule("AIB504", "warning", 'a command name that starts with \\" (double-escaped quote)', scope="powershell")
 def escaped_quote_command(ctx: ScriptContext) -> None:
     for command in _commands(ctx):
         if command.native and command.written.startswith('\\"'):
@@ -264,7 +264,7 @@ def escaped_quote_command(ctx: ScriptContext) -> None:
                 "AIB504",
                 command.start,
                 command.start + len(command.written),
-                f"PowerShell runs {shown} as a command name (\"The term ... is not recognized\"): the JSON holds \\\\\\\" where \\\" was meant, and PowerShell has no backslash escape; write \\\" in the JSON (PowerShell then sees \") or use single quotes",
+                f'PowerShell runs {shown} as a command name ("The term ... is not recognized"): the JSON holds \\\\\\" where \\" was meant, and PowerShell has no backslash escape; write \\" in the JSON (PowerShell then sees ") or use single quotes',
             )
 
 
@@ -309,7 +309,7 @@ def needs_elevation(ctx: ScriptContext) -> None:
                 "AIB505",
                 command.start,
                 command.end,
-                f"{reason} runs in a PowerShell step without runElevated: Office, OneDrive, Teams, language pack and user-hive (reg load HKU) steps need an elevated token, and without one the build can stop responding; set \"runElevated\": true (or runAsSystem)",
+                f'{reason} runs in a PowerShell step without runElevated: Office, OneDrive, Teams, language pack and user-hive (reg load HKU) steps need an elevated token, and without one the build can stop responding; set "runElevated": true (or runAsSystem)',
             )
             return  # one per step: the fix is one property
 

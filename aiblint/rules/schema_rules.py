@@ -241,9 +241,9 @@ def _inline_or_uri(ctx: TemplateContext, kind: str, node: ObjectNode) -> None:
             pointer=node.pointer,
         )
     elif not inline and not uri:
-        keys = {m.key.text.lower(): m.key for m in node.members}
-        empty = keys.get("inline")
-        anchor = empty or keys.get("type") or _point(node)
+        named = {m.key.text.lower(): m.key for m in node.members}
+        empty = named.get("inline")
+        anchor = empty or named.get("type") or _point(node)
         shown = " (`inline` is empty)" if empty is not None else ""
         ctx.report(
             "AIB013",

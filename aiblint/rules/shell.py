@@ -180,7 +180,7 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
                     "AIB401",
                     command.start,
                     command.end,
-                    f"{name} {sub} without -y: Ubuntu and Debian marketplace images already ship {_apt_packages(command)[0]}, so apt has nothing to confirm and the build passes today; add -y so it does not stop at \"Do you want to continue? [Y/n]\" once there is something to install",
+                    f'{name} {sub} without -y: Ubuntu and Debian marketplace images already ship {_apt_packages(command)[0]}, so apt has nothing to confirm and the build passes today; add -y so it does not stop at "Do you want to continue? [Y/n]" once there is something to install',
                     severity=Severity.INFO,  # nothing fails: advice (rules.md severities)
                     insert=(command.positionals(_APT_VALUE_OPTS)[0].end, " -y"),
                 )

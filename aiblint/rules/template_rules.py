@@ -303,7 +303,6 @@ def sysprep_timing(ctx: TemplateContext) -> None:
     info = size_info(size) if size else None
     if info is None or info[0] > 1:
         return
-    steps = ctx.template.customizers
     if not _trivial_windows_build(ctx):
         return
     node = ctx.template.prop("customize")

@@ -522,7 +522,7 @@ def os_disk_too_small(ctx: TemplateContext) -> None:
         ctx.report(
             "AIB031",
             node,
-            f"osDiskSizeGB {size:g} is smaller than the {_WINDOWS_OS_DISK_GB} GB OS disk of Windows marketplace images: the build VM is refused (\"The specified disk size ... is smaller than the size of the corresponding disk in the VM image\"); use 0 (the image's size), {_WINDOWS_OS_DISK_GB} or more, or a -smalldisk SKU",
+            f'osDiskSizeGB {size:g} is smaller than the {_WINDOWS_OS_DISK_GB} GB OS disk of Windows marketplace images: the build VM is refused ("The specified disk size ... is smaller than the size of the corresponding disk in the VM image"); use 0 (the image\'s size), {_WINDOWS_OS_DISK_GB} or more, or a -smalldisk SKU',
         )
 
 

@@ -247,9 +247,7 @@ def script_secrets(script: Any) -> list[tuple[Span, str, str]]:
 
 # `"Basic {0}" -f "OjN1..."` or a literal "Basic <token>" / "Bearer <token>" header value
 # (a `\"` from a double-escaped JSON string, AIB504's mistake, still delimits the token)
-_AUTH_FORMAT = re.compile(
-    r"""["'](?:Basic|Bearer)\s+\{0\}\\?["']\s*-f\s*\\?["']([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I
-)
+_AUTH_FORMAT = re.compile(r"""["'](?:Basic|Bearer)\s+\{0\}\\?["']\s*-f\s*\\?["']([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I)
 _AUTH_LITERAL = re.compile(r"""["'](?:Basic|Bearer)\s+([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I)
 _PS_SECRET_PARAMETERS = ("Password", "AccountKey", "ClientSecret", "StorageAccountKey", "SasToken")
 
