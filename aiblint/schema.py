@@ -252,8 +252,8 @@ def validate(resource: ObjectNode, version: str, arm: bool, strict_allowed: bool
         keyword = error.validator
         schema = error.schema if isinstance(error.schema, dict) else {}
         value = error.instance
-        if isinstance(value, str) and PLACEHOLDER.search(value):
-            continue  # a <placeholder> is AIB020's
+        if isinstance(value, str) and PLACEHOLDER.search(value) and not (keyword == "type" and _structured(error)):
+            continue  # a <placeholder> is AIB020's (but no value makes a string an object)
         if keyword == "required":
             present = value if isinstance(value, dict) else {}
             lowered = {k.lower() for k in present}
@@ -346,6 +346,12 @@ ARM_RESOURCE_KEYS = frozenset(
 )
 
 
+def _structured(error: Any) -> bool:
+    """The schema wants an object or an array: a string is wrong whatever it holds."""
+    wanted = error.validator_value
+    return wanted in ("object", "array") or (isinstance(wanted, list) and set(wanted) <= {"object", "array"})
+
+
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "object": (dict,), "array": (list,), "boolean": (bool,)}
 
 
@@ -363,8 +369,8 @@ def _miscased_value_type(add: Any, resource: ObjectNode, path: list[Any], extra:
     instance = to_instance(value, True) if value is not None else None
     if not isinstance(wanted, str) or wanted not in _PYTHON_TYPES or instance is None or isinstance(instance, ArmExpression):
         return
-    if isinstance(instance, str) and PLACEHOLDER.search(instance):
-        return
+    if isinstance(instance, str) and PLACEHOLDER.search(instance) and wanted not in ("object", "array"):
+        return  # AIB020's, unless no replacement could give the right type
     if not isinstance(instance, _PYTHON_TYPES[wanted]) or (wanted != "boolean" and isinstance(instance, bool)):
         add("AIB012", value, f"`{case_match}` must be {_TYPE_WORDS[wanted]}, not {_json_type(instance)}")
 
