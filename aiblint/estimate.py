@@ -73,7 +73,7 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     facts = script_facts(script)
     if script.language == "powershell" and "installs" not in script.summaries:
         # first called in the script pass, while the model exists: what AIB303 reads later
-        from aiblint.rules.powershell import installed_software
+        from aiblint.scripts.facts import installed_software
 
         script.summaries["installs"] = installed_software(script.model.commands)
     costs: list[tuple[str, float]] = [("sleeps", sleep.seconds / 60) for sleep in facts.sleeps]

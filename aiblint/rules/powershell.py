@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.facts import script_facts
+from aiblint.scripts.facts import installed_software, script_facts
 
 if TYPE_CHECKING:
     from aiblint.scripts.powershell import PsArg, PsCommand, PsModel
@@ -201,33 +201,6 @@ def noisy_installer(ctx: ScriptContext) -> None:
                 command.end,
                 f"{how} runs the installer {command.written} with no arguments: it shows its wizard and waits; pass its silent switch (/S, /quiet, /silent ...)",
             )
-
-
-# What installs software (AIB303 wants a restart after it on client images).
-_INSTALL_CMDLETS = {
-    "add-appxprovisionedpackage", "add-appxpackage", "install-package", "add-windowscapability",
-    "install-windowsfeature", "add-windowsfeature", "enable-windowsoptionalfeature", "add-windowspackage",
-}  # fmt: skip
-_SILENT = {"/s", "/q", "/qn", "/quiet", "/silent", "/verysilent", "--silent", "-silent", "/passive", "/install"}
-
-
-def installed_software(commands: list[PsCommand]) -> list[str]:
-    """The installs a script runs (installers, package managers, Windows features), as written."""
-    found = []
-    for command in commands:
-        name = command.name
-        words = [w.lower() for w in command.words()]
-        verbs = [w for w in words if not w.startswith("-")][:1]
-        exe = command.native and command.written.lower().endswith(".exe")
-        if (
-            name.lower() in _INSTALL_CMDLETS
-            or (name == "msiexec" and {"/i", "/package", "/update", "/p"} & set(words))
-            or (name in ("choco", "winget") and verbs in (["install"], ["upgrade"]))
-            or (name == "dism" and any(w.startswith(("/add-package", "/enable-feature", "/add-capability")) for w in words))
-            or (exe and (_INSTALLER_NAME.search(command.written) or _SILENT & set(words)))
-        ):
-            found.append(command.written)
-    return found
 
 
 # -- AIB503 ---------------------------------------------------------------------------

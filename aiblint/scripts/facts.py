@@ -283,3 +283,32 @@ def _powershell_secrets(script: Any) -> list[tuple[Span, str, str]]:
                 continue
             add(match.start(1), match.end(1), f"a literal Authorization token (Basic/Bearer) in the script: {keep}")
     return found
+
+
+# -- software installs (AIB303, AIB505) --------------------------------------------------
+
+_INSTALL_CMDLETS = {
+    "add-appxprovisionedpackage", "add-appxpackage", "install-package", "add-windowscapability",
+    "install-windowsfeature", "add-windowsfeature", "enable-windowsoptionalfeature", "add-windowspackage",
+}  # fmt: skip
+_SILENT = {"/s", "/q", "/qn", "/quiet", "/silent", "/verysilent", "--silent", "-silent", "/passive", "/install"}
+_INSTALLER_EXE = re.compile(r"(setup|install|installer)[^\\/]*\.exe$", re.I)
+
+
+def installed_software(commands: list[Any]) -> list[str]:
+    """The installs a PowerShell script runs (installers, package managers, Windows features), as written."""
+    found = []
+    for command in commands:
+        name = command.name
+        words = [w.lower() for w in command.words()]
+        verbs = [w for w in words if not w.startswith("-")][:1]
+        exe = command.native and command.written.lower().endswith(".exe")
+        if (
+            name.lower() in _INSTALL_CMDLETS
+            or (name == "msiexec" and {"/i", "/package", "/update", "/p"} & set(words))
+            or (name in ("choco", "winget") and verbs in (["install"], ["upgrade"]))
+            or (name == "dism" and any(w.startswith(("/add-package", "/enable-feature", "/add-capability")) for w in words))
+            or (exe and (_INSTALLER_EXE.search(command.written) or _SILENT & set(words)))
+        ):
+            found.append(command.written)
+    return found
