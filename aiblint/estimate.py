@@ -117,7 +117,7 @@ def estimate(ctx: Any) -> Estimate:
 def replication_regions(ctx: Any) -> int:
     count = 0
     for distributor in ctx.template.distributors:
-        if str(ctx.template.value(distributor.get_ci("type"))).lower() != "sharedimage":
+        if ctx.template.kind_of(distributor) != "sharedimage":
             continue
         for key in ("targetRegions", "replicationRegions"):
             node = distributor.get_ci(key)

@@ -174,11 +174,8 @@ def build(docs: Path | None = None) -> dict[str, object]:
             from_docs[page] = sorted(rows)
     result: dict[str, object] = {
         "_source": [line for line in (__doc__ or "").strip().splitlines()[2:9] if line.strip()],
-        "_columns": [
-            "vCPUs (docs: 'vCPU' / 'vCPUs (Qty.)')",
-            "memory GiB (docs: 'Memory: GiB' / 'Memory (GB)')",
-            "Hyper-V generations supported ('1', '2' or '12'; docs: 'VM Generation Support' / 'Generation 1|2 VMs')",
-        ],
+        # where each column comes from is in _source (the docstring above)
+        "_columns": ["vCPUs", "memory GiB", "Hyper-V generations supported ('1', '2' or '12')"],
     }
     if from_docs:
         result["_from_docs"] = from_docs
@@ -187,8 +184,15 @@ def build(docs: Path | None = None) -> dict[str, object]:
 
 
 if __name__ == "__main__":
+    import sys
+
     parser = argparse.ArgumentParser(description="rewrite aiblint/data/vm_sizes.json")
     parser.add_argument("--docs", type=Path, help="a folder of azure-docs size pages (*.md) to take rows from")
     arguments = parser.parse_args()
-    OUT.write_text(json.dumps(build(arguments.docs), indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    sys.path.insert(0, str(OUT.parents[2]))
+    from tools.data_models import VmSizes  # the strict model of the file: validate before writing
+
+    text = json.dumps(build(arguments.docs), indent=0, sort_keys=False) + "\n"
+    VmSizes.model_validate_json(text)
+    OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT}")
