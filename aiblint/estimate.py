@@ -71,13 +71,9 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     from aiblint.scripts.facts import script_facts
 
     facts = script_facts(script)
-    if script.language == "powershell" and "installs" not in script.summaries:
-        # first called in the script pass, while the model exists: what AIB303 reads later
-        from aiblint.scripts.facts import installed_software
-
-        script.summaries["installs"] = installed_software(script.model.commands)
     costs: list[tuple[str, float]] = [("sleeps", sleep.seconds / 60) for sleep in facts.sleeps]
     costs.extend(("large downloads", minutes("large_download")) for download in facts.downloads if download.large)
+    script.summaries["costs"] = costs  # kept with the script, as the template rules read it
     return costs
 
 

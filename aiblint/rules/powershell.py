@@ -137,10 +137,10 @@ def _options_unknown(command: PsCommand) -> bool:
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 
 
-def _array_switches(command: PsCommand) -> set[str]:
+def _array_switches(words: list[str]) -> set[str]:
     """Switches inside an `@('/i', $msi, '/qn')` argument list, which arrives as one word."""
     found: set[str] = set()
-    for word in command.words():
+    for word in words:
         if word.startswith("@(") and word.endswith(")"):
             for single, double in _QUOTED.findall(word):
                 found.update(w.lower() for w in (single or double).split() if w.startswith(("/", "-")))
@@ -155,8 +155,10 @@ def noisy_installer(ctx: ScriptContext) -> None:
         name = command.name
         if _options_unknown(command):
             continue  # `-ArgumentList $installArgs`: the silent switch may well be in there
-        switches = command.native_switches() | _array_switches(command)
+        switches = command.native_switches()
         words = [w.lower() for w in command.words()]
+        if name == "msiexec":
+            switches |= _array_switches(words)
         if name == "choco" and words[:3] == ["feature", "enable", "-n"] and "allowglobalconfirmation" in words:
             choco_confirmed = True
         if name == "msiexec" and command.native:

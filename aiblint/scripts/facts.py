@@ -96,6 +96,8 @@ def script_facts(script: Any) -> ScriptFacts:
     if facts is None:
         facts = shell_facts(script.model) if script.language == "shell" else powershell_facts(script.model)
         script.summaries["facts"] = facts
+        if script.language == "powershell":  # what AIB303 reads after the model is freed
+            script.summaries["installs"] = installed_software(script.model.commands)
     return facts
 
 
@@ -252,6 +254,12 @@ _AUTH_LITERAL = re.compile(r"""["'](?:Basic|Bearer)\s+([A-Za-z0-9+/=._-]{16,})\\
 _PS_SECRET_PARAMETERS = ("Password", "AccountKey", "ClientSecret", "StorageAccountKey", "SasToken")
 
 
+def _names_secret_parameter(written: str) -> bool:
+    """`-Pass`, `-password`, `-AccountKey`: a (prefix of a) secret parameter's name."""
+    lowered = written.lower()
+    return len(lowered) >= 2 and any(name.lower().startswith(lowered) for name in _PS_SECRET_PARAMETERS)
+
+
 def _powershell_secrets(script: Any) -> list[tuple[Span, str, str]]:
     """Literal secrets in a PowerShell script: a secret-named variable, ConvertTo-SecureString
     -AsPlainText of a literal, a secret parameter's literal, a literal Authorization header."""
@@ -270,8 +278,10 @@ def _powershell_secrets(script: Any) -> list[tuple[Span, str, str]]:
             arg = command.value("String") or (command.positionals[0] if command.positionals else None)
             if arg is not None and _is_literal_secret(arg.value):
                 add(arg.start, arg.end, f"ConvertTo-SecureString -AsPlainText is given a literal secret: {keep}")
+        if command.native or not any(_names_secret_parameter(written) for written, _, _ in command.parameters):
+            continue  # the common case, without a parameter lookup per secret name
         for parameter in _PS_SECRET_PARAMETERS:
-            arg = command.value(parameter) if not command.native else None
+            arg = command.value(parameter)
             if arg is not None and _is_literal_secret(arg.value) and command.name != "ConvertTo-SecureString":
                 add(arg.start, arg.end, f"-{parameter} is given a literal secret: {keep}")
                 break
