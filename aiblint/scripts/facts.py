@@ -280,10 +280,13 @@ _AUTH_LITERAL = re.compile(r"""["'](?:Basic|Bearer)\s+([A-Za-z0-9+/=._-]{16,})\\
 _PS_SECRET_PARAMETERS = ("Password", "AccountKey", "ClientSecret", "StorageAccountKey", "SasToken")
 
 
+# every unique-prefix spelling PowerShell accepts for them (-Pass, -password, -AccountK...)
+_SECRET_PARAMETER_PREFIXES = frozenset(name.lower()[:end] for name in _PS_SECRET_PARAMETERS for end in range(2, len(name) + 1))
+
+
 def _names_secret_parameter(written: str) -> bool:
     """`-Pass`, `-password`, `-AccountKey`: a (prefix of a) secret parameter's name."""
-    lowered = written.lower()
-    return len(lowered) >= 2 and any(name.lower().startswith(lowered) for name in _PS_SECRET_PARAMETERS)
+    return written.lower() in _SECRET_PARAMETER_PREFIXES
 
 
 def _powershell_secrets(script: Any) -> list[tuple[Span, str, str]]:
@@ -336,9 +339,11 @@ def installed_software(commands: list[Any]) -> list[str]:
     found = []
     for command in commands:
         name = command.name
+        exe = command.native and command.written.lower().endswith(".exe")
+        if not (exe or name in ("msiexec", "choco", "winget", "dism") or name.lower() in _INSTALL_CMDLETS):
+            continue  # most commands: no argument list to read
         words = [w.lower() for w in command.words()]
         verbs = [w for w in words if not w.startswith("-")][:1]
-        exe = command.native and command.written.lower().endswith(".exe")
         if (
             name.lower() in _INSTALL_CMDLETS
             or (name == "msiexec" and {"/i", "/package", "/update", "/p"} & set(words))
