@@ -75,6 +75,7 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     costs.extend(("large downloads", minutes("large_download")) for download in facts.downloads if download.large)
     if facts.windows_updates:  # a script that runs Windows Update does a WindowsUpdate customizer's work
         costs.append(("Windows Update", minutes("windows_update")))
+    script.summaries["costs"] = costs  # kept with the script, as the template rules read it
     return costs
 
 

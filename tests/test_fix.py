@@ -46,6 +46,11 @@ def _windows(lines: list[str], sku: str = "win11-23h2-avd", update: bool = False
     return template
 
 
+def _with_restart(template: dict) -> dict:
+    template["properties"]["customize"].append({"type": "WindowsRestart", "restartTimeout": "10m"})
+    return template
+
+
 def _arm(resource: dict) -> dict:
     resource = json.loads(json.dumps(resource))
     resource["name"] = "[concat('img-', uniqueString(resourceGroup().id))]"
@@ -131,7 +136,8 @@ CASES = [
     Case(
         "msiexec /qn",
         "AIB502",
-        _text(_windows(["msiexec /i C:\\tmp\\app.msi"])),
+        # A restart after the install: without one the install is also AIB303's, and --fix would add it.
+        _text(_with_restart(_windows(["msiexec /i C:\\tmp\\app.msi"]))),
         "msiexec /i C:\\\\tmp\\\\app.msi",
         "msiexec /i C:\\\\tmp\\\\app.msi /qn",
     ),

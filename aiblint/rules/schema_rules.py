@@ -46,6 +46,8 @@ def api_version(ctx: TemplateContext) -> None:
             _point(where),
             f"no apiVersion: aiblint checks against {newest}, the newest stable version; say which one you submit with",
             pointer=ctx.template.resource.pointer,
+            # a REST body or `az image builder` file: the version is a command-line argument there
+            severity=None if ctx.is_arm else Severity.INFO,
         )
         return
     if version is None:
@@ -141,6 +143,31 @@ def required_missing(ctx: TemplateContext) -> None:
 @rule("AIB011", "error", "unknown property", scope="template")
 def unknown_property(ctx: TemplateContext) -> None:
     _emit_schema(ctx, "AIB011")
+    version = ctx.template.api_version
+    if isinstance(version, str) and version.endswith("-preview"):
+        _preview_script_key(ctx, version)
+
+
+def _preview_script_key(ctx: TemplateContext, version: str) -> None:
+    """Previews skip the schema check; the one key that changed under them is still worth a word."""
+    for step in ctx.template.steps:
+        member = next((m for m in step.node.members if m.key.text.lower() == "script"), None)
+        if step.kind not in ("shell", "powershell") or member is None:
+            continue
+        if version >= "2019-05-01-preview":
+            ctx.report(
+                "AIB011",
+                member.key,
+                f"`script` is not a property in apiVersion {version}: it was renamed `scriptUri` in 2019-05-01-preview (aiblint does not check preview schemas otherwise)",
+                severity=Severity.WARNING,
+            )
+        else:
+            ctx.report(
+                "AIB011",
+                member.key,
+                f"`script` is {version}'s name for `scriptUri`: every later apiVersion rejects or ignores it; use `scriptUri` with a stable apiVersion",
+                severity=Severity.INFO,
+            )
 
 
 @rule("AIB012", "error", "wrong type, out of range, not in an enum or not matching a pattern", scope="template")
@@ -200,16 +227,38 @@ def _vnet_of(subnet_id: str) -> str | None:
     return lowered[: lowered.index(marker)] if marker in lowered else None
 
 
+def _inline_or_uri(ctx: TemplateContext, kind: str, node: ObjectNode) -> None:
+    """Exactly one of `inline` and `scriptUri`: reported at the keys, with the step's pointer."""
+    inline, uri = _present(node, "inline"), _present(node, "scriptUri")
+    if inline and uri:
+        keys = sorted((m.key for m in node.members if m.key.text.lower() in ("inline", "scripturi")), key=lambda k: k.start)
+        first, second = keys[0], keys[-1]
+        line, _ = ctx.document.lines.position(first.start)
+        ctx.report(
+            "AIB013",
+            second,
+            f"{kind} step has both `{second.text}` and `{first.text}` (line {line}): give exactly one",
+            pointer=node.pointer,
+        )
+    elif not inline and not uri:
+        named = {m.key.text.lower(): m.key for m in node.members}
+        empty = named.get("inline")
+        anchor = empty or named.get("type") or _point(node)
+        shown = " (`inline` is empty)" if empty is not None else ""
+        ctx.report(
+            "AIB013",
+            anchor,
+            f"{kind} step has neither `inline` nor `scriptUri`{shown}: give exactly one",
+            pointer=node.pointer,
+        )
+
+
 @rule("AIB013", "error", "mutually exclusive or conditionally required properties", scope="template")
 def exclusive_properties(ctx: TemplateContext) -> None:
     for step in ctx.template.steps:
         node = step.node
         if step.kind in ("shell", "powershell") and node.get_ci("script") is None:  # `script`: AIB011's
-            inline, uri = _present(node, "inline"), _present(node, "scriptUri")
-            if inline and uri:
-                ctx.report("AIB013", _point(node), f"{step.type} step has both `inline` and `scriptUri`: give exactly one")
-            elif not inline and not uri and node.get_ci("inline") is None:
-                ctx.report("AIB013", _point(node), f"{step.type} step has neither `inline` nor `scriptUri`: give exactly one")
+            _inline_or_uri(ctx, step.type, node)
         if step.kind == "powershell":
             system = step.resolver.value(node.get_ci("runAsSystem"))
             elevated = step.resolver.value(node.get_ci("runElevated"))
