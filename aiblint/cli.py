@@ -52,7 +52,7 @@ def _lint_parser() -> Any:
     parser.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
     parser.add_argument("--config", type=Path, help="use this config file instead of searching for one")
-    parser.add_argument("--check-urls", action="store_true", default=None, help="HEAD-request script and file URLs (network)")
+    _network_options(parser)
     parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
     parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
     parser.add_argument("--stdin-filename", help="the name to show for '-'")
@@ -64,6 +64,29 @@ def _lint_parser() -> Any:
     parser.add_argument("--shellcheck", action="store_true", default=None, help="also run ShellCheck on Shell scripts")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     return parser
+
+
+def _network_options(parser: Any) -> None:
+    """Network access comes from the command line (or AIBLINT_CHECK_URLS), never a config file."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--check-urls",
+        action="store_true",
+        default=None,
+        help="HEAD-request script and file URLs (network; also AIBLINT_CHECK_URLS=1)",
+    )
+    group.add_argument(
+        "--no-check-urls", dest="check_urls", action="store_false", help="no network, even with AIBLINT_CHECK_URLS"
+    )
+    parser.add_argument(
+        "--allow-private-urls", action="store_true", help="--check-urls may also reach loopback, private and link-local addresses"
+    )
+
+
+def _check_urls(options: Any) -> bool:
+    if options.check_urls is not None:
+        return bool(options.check_urls)
+    return os.environ.get("AIBLINT_CHECK_URLS", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,7 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(line: str) -> None:
-    print(line.replace("\n", " "), file=sys.stderr)
+    """One line on stderr; whatever it quotes (a path, a config key, a value) shown escaped."""
+    from aiblint.escape import terminal
+
+    print(terminal(line), file=sys.stderr)
 
 
 # -- lint -----------------------------------------------------------------------------
@@ -150,7 +176,8 @@ def _lint(args: list[str]) -> int:
             "extend_select": (config.extend_select + extend) if extend else None,
             "fail_on": Severity.parse(options.fail_on) if options.fail_on else None,
             "profile": options.profile,
-            "check_urls": options.check_urls,
+            "check_urls": _check_urls(options),
+            "allow_private_urls": options.allow_private_urls,
             "shellcheck": options.shellcheck,
         }
         return config.merged(**overrides)

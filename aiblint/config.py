@@ -39,7 +39,8 @@ class Config:
     devops_job_minutes: int = 60
     script_roots: tuple[tuple[str, str], ...] = ()  # (URL prefix, absolute local folder)
     shellcheck: bool = False
-    check_urls: bool = False
+    check_urls: bool = False  # the command line's --check-urls (or AIBLINT_CHECK_URLS), never a config file
+    allow_private_urls: bool = False  # the command line's --allow-private-urls only
     source: str | None = None  # the file it came from
     root: Path | None = None  # the folder paths in it are relative to
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -121,10 +122,11 @@ _KEYS = {
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest .aiblint.toml, or pyproject.toml with a [tool.aiblint] table, upward."""
-    folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
+    """The nearest .aiblint.toml, or pyproject.toml with a [tool.aiblint] table, upward,
+    never past the repository root or the user's home (aiblint/repo.py)."""
+    from aiblint.repo import search_folders
+
+    for candidate in search_folders(start):
         dotfile = candidate / ".aiblint.toml"
         if dotfile.is_file():
             return dotfile
@@ -221,7 +223,10 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
         elif key in ("shellcheck", "check-urls"):
             if not isinstance(value, bool):
                 raise fail(key, "expected true or false")
-            values[key.replace("-", "_")] = value
+            if key == "shellcheck":
+                values["shellcheck"] = value
+            # check-urls is read and checked, never applied: a config file committed in the
+            # linted tree must not switch the network on (only --check-urls or AIBLINT_CHECK_URLS)
     return Config(**values)
 
 
