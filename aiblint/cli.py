@@ -167,6 +167,9 @@ def _lint(args: list[str]) -> int:
     if "-" in paths and len(paths) > 1:
         raise UsageError("'-' (stdin) cannot be combined with other paths")
     configs = ConfigCache(options.config)
+    from aiblint.programs import distrust_trees
+
+    distrust_trees(paths)  # no program is ever run from these trees (aiblint/programs.py)
 
     def config_for(path: Path | None) -> Any:
         config = configs.for_path(path)

@@ -25,6 +25,7 @@ machine's network (what link checkers such as lychee do):
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import queue
@@ -166,10 +167,8 @@ def _hard_close(connection: http.client.HTTPConnection) -> None:
     """The watchdog: unblock a read that the deadline has passed (from another thread)."""
     sock = connection.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, under TLS too
-        except OSError:
-            pass
 
 
 def _exchange(url: str, address: str, method: str, deadline: float) -> http.client.HTTPResponse:
