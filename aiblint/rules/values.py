@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiblint.arm import is_expression
-from aiblint.diagnostics import Severity, Span
+from aiblint.diagnostics import Finding, Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 from aiblint.lint import FileContext
 from aiblint.locate import locate
@@ -491,7 +491,8 @@ def secrets(ctx: TemplateContext) -> None:
             )
     for script in ctx.scripts:
         for span, message, pointer in script_secrets(script):
-            ctx.report("AIB030", span, message, pointer=pointer)
+            # a mapped script's span is in that script file: the finding belongs there
+            ctx.add(Finding("AIB030", message, span, pointer, None, "", script.source.file))
 
 
 def script_secrets(script: Any) -> list[tuple[Span, str, str]]:
