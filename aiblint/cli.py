@@ -203,13 +203,13 @@ def _lint(args: list[str]) -> int:
     if options.baseline is not None or options.write_baseline is not None:
         from aiblint import baseline
 
-        if options.write_baseline is not None:
-            baseline.write(options.write_baseline, results)
-        if options.baseline is not None:
-            try:
+        try:
+            if options.write_baseline is not None:
+                baseline.write(options.write_baseline, results)
+            if options.baseline is not None:
                 results = baseline.filter_known(options.baseline, results)
-            except baseline.BaselineError as exc:
-                raise UsageError(str(exc)) from None
+        except baseline.BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     fmt = options.format or "text"
     from aiblint.report import renderer

@@ -138,24 +138,54 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError:
         return False
-    return "[tool.aiblint" in text
+    return b"[tool.aiblint" in data
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file, or a one-line ConfigError naming it (never a crash)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: config file larger than 1 MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16: save it as UTF-8)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ConfigError(f"{path}: not UTF-8 text: invalid byte 0x{data[exc.start]:02X} at offset {exc.start}{hint}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}.get(
+        type(value), "a value"
+    )
 
 
 def load_config(path: Path) -> Config:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = _read_toml(path)
+    tool = data.get("tool")
+    if "tool" in data and not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: expected a table ([tool.aiblint]), got {_kind(tool)}")
+    if isinstance(tool, dict) and "aiblint" in tool and not isinstance(tool["aiblint"], dict):
+        raise ConfigError(f"{path}: tool.aiblint: expected a table ([tool.aiblint]), got {_kind(tool['aiblint'])}")
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("aiblint", {})
+        table = (tool or {}).get("aiblint", {})
     else:
-        table = data.get("tool", {}).get("aiblint", data) if "tool" in data else data
+        table = (tool or {}).get("aiblint", data) if isinstance(tool, dict) else data
     return config_from_table(table, path)
 
 
@@ -216,9 +246,11 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
         elif key == "script-roots":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise fail(key, 'expected a table of "URL prefix" = "local folder"')
-            for prefix in value:
+            for prefix, folder in value.items():
                 if not prefix.startswith(("http://", "https://")):
                     raise fail(f"{key}.{prefix}", "the key must be an http(s) URL prefix")
+                if "\0" in folder or "\0" in prefix:
+                    raise fail(f"{key}.{prefix}", "a NUL character cannot be in a path")
             values["script_roots"] = tuple((prefix, str((path.parent / folder).resolve())) for prefix, folder in value.items())
         elif key in ("shellcheck", "check-urls"):
             if not isinstance(value, bool):

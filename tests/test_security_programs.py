@@ -107,7 +107,9 @@ def test_shellcheck_is_run_with_norc(tree, monkeypatch):
     assert calls and calls[0][:2] == ["/usr/bin/shellcheck", "--norc"] and "-x" not in calls[0]
 
 
-@pytest.mark.skipif(shutil.which("shellcheck") is None and not (Path(sys.executable).parent / "shellcheck").is_file(), reason="no shellcheck")
+@pytest.mark.skipif(
+    shutil.which("shellcheck") is None and not (Path(sys.executable).parent / "shellcheck").is_file(), reason="no shellcheck"
+)
 def test_a_committed_shellcheckrc_cannot_disable_checks(tmp_path):
     from tools.new_fixture import render
 

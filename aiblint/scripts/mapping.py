@@ -61,7 +61,9 @@ def _map_one(uri: str, prefix: str, folder: str, config_root: Path | None) -> Ma
     shown = uri[:200]
     root = _allowed_root(folder, config_root)
     if root is None:
-        return Refused(f"script-roots: the folder for {prefix[:200]} lies outside the repository of its config file: {shown} was not read")
+        return Refused(
+            f"script-roots: the folder for {prefix[:200]} lies outside the repository of its config file: {shown} was not read"
+        )
     remainder = unquote(uri[len(prefix) :].split("#", 1)[0].split("?", 1)[0], errors="surrogateescape")
     if not remainder or "\0" in remainder or remainder.startswith(("/", "\\")) or os.path.isabs(remainder):
         return Refused(f"script-roots: {shown} does not name a file under its mapped folder: not read")
