@@ -21,23 +21,27 @@ def _cwd() -> Path | None:
 
 
 def search_folders(start: Path) -> list[Path]:
-    """``start``'s folder and its parents, up to and including the repository root, the
-    user's home or the current folder, whichever comes first; never beyond (a folder under
-    none of them: only itself). So a file in /tmp or / never configures a lint."""
+    """``start``'s folder and its parents, up to and including the repository root (the
+    nearest folder holding ``.git``) or else the user's home; outside both, up to the
+    current folder when ``start`` is under it, else the folder alone. Never the file
+    system root: a file in /tmp or / never configures a lint."""
     folder = start if start.is_dir() else start.parent
     try:
         folder = folder.resolve()
     except (OSError, RuntimeError, ValueError):
         return []
-    stops = {_home(), _cwd()}
+    home = _home()
     chain: list[Path] = []
     for candidate in (folder, *folder.parents):
         if candidate.parent == candidate and not _holds_git(candidate):
             break  # the file system root is never a config's home (cwd = / in a container)
         chain.append(candidate)
-        if _holds_git(candidate) or candidate in stops:
+        if _holds_git(candidate) or candidate == home:
             return chain
-    return [folder]  # neither a repository nor under home: look in the folder itself only
+    cwd = _cwd()
+    if cwd is not None and cwd in chain:
+        return chain[: chain.index(cwd) + 1]
+    return [folder]
 
 
 def repository_root(start: Path) -> Path | None:
