@@ -46,7 +46,7 @@ def _lint_parser() -> Any:
 
     parser = _parser("aiblint")
     parser.add_argument("paths", nargs="*", help="files or folders to lint; '-' reads stdin")
-    parser.add_argument("--format", choices=FORMATS, default=None)
+    parser.add_argument("--format", "--output-format", dest="format", choices=FORMATS, default=None)
     parser.add_argument("--select", help="comma-separated codes or prefixes to run (replaces the default set)")
     parser.add_argument("--extend-select", help="comma-separated codes or prefixes to add to the set")
     parser.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
@@ -56,7 +56,8 @@ def _lint_parser() -> Any:
     parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
     parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
     parser.add_argument("--stdin-filename", help="the name to show for '-'")
-    parser.add_argument("--quiet", action="store_true", help="findings only, no summary")
+    parser.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
+    parser.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them")
     parser.add_argument("--no-color", action="store_true")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     parser.add_argument("--baseline", type=Path, help="hide the findings recorded in this baseline")
@@ -216,7 +217,12 @@ def _lint(args: list[str]) -> int:
 
     stream_is_tty = options.output is None and sys.stdout.isatty()
     color = stream_is_tty and not options.no_color and "NO_COLOR" not in os.environ
-    text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
+    if options.statistics:
+        from aiblint.report.statistics import render as statistics
+
+        text = statistics(results, json_output=fmt == "json")
+    else:
+        text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
     if options.output is not None:
         try:
             options.output.write_text(text, encoding="utf-8")
