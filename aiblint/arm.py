@@ -319,9 +319,6 @@ class Resolver:
             return UNKNOWN
         return self._evaluate(tree, depth + 1)
 
-    def parameter_node(self, name: str) -> AnyNode | None:
-        return self._parameters.get(name.lower())
-
     def _evaluate(self, tree: Any, depth: int) -> Any:
         if isinstance(tree, (str, int, float)):
             return tree

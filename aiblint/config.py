@@ -19,7 +19,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-CONFIG_FILES = (".aiblint.toml", "pyproject.toml")
 PROFILES = ("default", "azure-devops-hosted")
 
 
@@ -137,11 +136,20 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether the pyproject has a tool.aiblint table in any TOML spelling (``[tool.aiblint]``,
+    ``[tool]`` + ``aiblint.ignore = [...]``, an inline table): the parsed file says, not its text."""
     try:
         data = path.read_bytes()
     except OSError:
         return False
-    return b"[tool.aiblint" in data
+    if b"aiblint" not in data:
+        return False  # the common case, without parsing
+    try:
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return True  # load_config reports the broken file, naming it
+    # a tool.aiblint that is not a table is still meant as the config: load_config names it
+    return isinstance(tool, dict) and "aiblint" in tool
 
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -263,18 +271,9 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
 
 
 def _known_code_prefixes() -> Any:
-    from aiblint.registry import load_all
+    from aiblint.codes import is_known_code
 
-    codes = list(load_all())
-
-    def known(text: str) -> bool:
-        if text == "ALL":
-            return True
-        if text.startswith("SC") and (text == "SC" or text[2:].isdigit()):
-            return True  # ShellCheck's own codes
-        return any(code.startswith(text) for code in codes) and text.startswith("AIB")
-
-    return known
+    return is_known_code
 
 
 class ConfigCache:

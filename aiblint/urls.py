@@ -41,7 +41,6 @@ URL_DEADLINE_SECONDS = 15.0  # everything for one URL, redirects included
 RUN_BUDGET_SECONDS = 60.0  # every URL of the run together
 MAX_REDIRECTS = 5
 WORKERS = 8
-LARGE_BYTES = 20 * 1024 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
 _PATH_SAFE = "/%:@!$&'()*+,;=~-._?"
 

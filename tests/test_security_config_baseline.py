@@ -42,7 +42,6 @@ CONFIGS = {
     "tool-int": (".aiblint.toml", b"tool = 5\n", ("tool", "expected a table")),
     "tool-aiblint-int": (".aiblint.toml", b"[tool]\naiblint = 5\n", ("tool.aiblint", "expected a table")),
     "pyproject-tool-aiblint-str": ("pyproject.toml", b'[tool]\naiblint = "x"  # [tool.aiblint\n', ("tool.aiblint",)),
-    "pyproject-tool-int": ("pyproject.toml", b"tool = 5  # [tool.aiblint]\n", ("tool",)),
     "invalid-utf8": (".aiblint.toml", b'select = ["\xff"]\n', ("not UTF-8", "offset 11")),
     "utf16": (".aiblint.toml", '\ufeffselect = ["AIB4"]\n'.encode("utf-16-le"), ("UTF-16",)),
     "deep-arrays": (".aiblint.toml", b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ("nested too deeply",)),

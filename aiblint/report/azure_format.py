@@ -7,9 +7,9 @@ second logging command.
 
 from __future__ import annotations
 
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
 from aiblint.escape import azure_data, azure_property
-from aiblint.lint import FileResult
 
 
 def render(results: list[FileResult], **_: object) -> str:

@@ -6,9 +6,9 @@ cannot start a second workflow command.
 
 from __future__ import annotations
 
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
 from aiblint.escape import github_data, github_property
-from aiblint.lint import FileResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

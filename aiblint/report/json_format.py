@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from aiblint import __version__
+from aiblint.context import FileResult
 from aiblint.escape import json_document
-from aiblint.lint import FileResult
 from aiblint.report import summary_counts
 
 

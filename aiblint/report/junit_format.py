@@ -6,8 +6,8 @@ replaces the characters XML forbids even as references.
 
 from __future__ import annotations
 
+from aiblint.context import FileResult
 from aiblint.escape import xml
-from aiblint.lint import FileResult
 
 
 def _attr(text: str) -> str:

@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import quote
 
 from aiblint import __version__
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
 from aiblint.escape import json_document
-from aiblint.lint import FileResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 INFORMATION_URI = "https://github.com/aiblint/aiblint"

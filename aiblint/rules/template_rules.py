@@ -8,10 +8,10 @@ from aiblint.arm import Call, ExpressionError, is_expression, parse_expression
 from aiblint.diagnostics import Severity, Span
 from aiblint.estimate import replication_regions, timeout_minutes
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
+from aiblint.literals import PLACEHOLDER, checkable, uri_fields
 from aiblint.registry import rule
-from aiblint.rules.shell import large_artifact
-from aiblint.rules.values import checkable, size_info, uri_fields
-from aiblint.schema import PLACEHOLDER
+from aiblint.rules.values import size_info
+from aiblint.scripts.facts import large_artifact
 from aiblint.template import TemplateContext
 
 
@@ -442,8 +442,7 @@ def cis_source(ctx: TemplateContext) -> None:
 @rule("AIB308", "info", "VHD distribution without uri", scope="template")
 def vhd_without_uri(ctx: TemplateContext) -> None:
     for distributor in ctx.template.distributors:
-        kind = ctx.template.value(distributor.get_ci("type"))
-        if isinstance(kind, str) and kind.lower() == "vhd" and distributor.get_ci("uri") is None:
+        if ctx.template.kind_of(distributor) == "vhd" and distributor.get_ci("uri") is None:
             hint = (
                 "; set uri to a blob URL of your own to keep it"
                 if ctx.schema_version >= "2022-07-01"
