@@ -65,7 +65,7 @@ def format_minutes(total: int) -> str:
 
 
 def script_costs(script: Any) -> list[tuple[str, float]]:
-    """The minutes a script adds (sleeps, large downloads): read from the same facts the script
+    """The minutes a script adds (sleeps, large downloads, Windows Update): read from the same facts the script
     rules report (aiblint/scripts/facts.py), so AIB200's estimate counts what AIB430/AIB431 and
     AIB530/AIB531 see. The facts are kept on the script after its model is freed."""
     from aiblint.scripts.facts import script_facts
@@ -73,6 +73,8 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     facts = script_facts(script)
     costs: list[tuple[str, float]] = [("sleeps", sleep.seconds / 60) for sleep in facts.sleeps]
     costs.extend(("large downloads", minutes("large_download")) for download in facts.downloads if download.large)
+    if facts.windows_updates:  # a script that runs Windows Update does a WindowsUpdate customizer's work
+        costs.append(("Windows Update", minutes("windows_update")))
     return costs
 
 

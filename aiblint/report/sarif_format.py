@@ -131,6 +131,13 @@ def _rule_entry(code: str) -> dict[str, Any]:
     return entry
 
 
+def _related(index: int, item: tuple[str, int, int, str], cwd: Path, root: Path) -> dict[str, Any]:
+    file, line, column, what = item
+    region = {"startLine": line, "startColumn": column}
+    location = artifact_location(file, cwd, root)
+    return {"id": index, "message": {"text": what}, "physicalLocation": {"artifactLocation": location, "region": region}}
+
+
 def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> str:
     cwd = cwd or Path.cwd()
     root = source_root(cwd)
@@ -142,8 +149,12 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
         for d in result.diagnostics:
             line_hash = _line_hash(d.code, d.pointer, d.anchor)
             seen[(d.file, line_hash)] += 1
+            entry: dict[str, Any] = {}
+            if d.related:  # e.g. the loadTextContent call that loaded the script
+                entry["relatedLocations"] = [_related(i, item, cwd, root) for i, item in enumerate(d.related)]
             sarif_results.append(
-                {
+                entry
+                | {
                     "ruleId": d.code,
                     "ruleIndex": index[d.code],
                     "level": _LEVEL[d.severity],
