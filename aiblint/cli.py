@@ -46,17 +46,18 @@ def _lint_parser() -> Any:
 
     parser = _parser("aiblint")
     parser.add_argument("paths", nargs="*", help="files or folders to lint; '-' reads stdin")
-    parser.add_argument("--format", choices=FORMATS, default=None)
+    parser.add_argument("--format", "--output-format", dest="format", choices=FORMATS, default=None)
     parser.add_argument("--select", help="comma-separated codes or prefixes to run (replaces the default set)")
     parser.add_argument("--extend-select", help="comma-separated codes or prefixes to add to the set")
     parser.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
     parser.add_argument("--config", type=Path, help="use this config file instead of searching for one")
-    parser.add_argument("--check-urls", action="store_true", default=None, help="HEAD-request script and file URLs (network)")
+    _network_options(parser)
     parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
     parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
     parser.add_argument("--stdin-filename", help="the name to show for '-'")
-    parser.add_argument("--quiet", action="store_true", help="findings only, no summary")
+    parser.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
+    parser.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them")
     parser.add_argument("--no-color", action="store_true")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     parser.add_argument("--baseline", type=Path, help="hide the findings recorded in this baseline")
@@ -108,6 +109,29 @@ def _finish_fixes(session: Any, options: Any) -> int | None:
     return (1 if session.diffs else 0) if options.diff else None
 
 
+def _network_options(parser: Any) -> None:
+    """Network access comes from the command line (or AIBLINT_CHECK_URLS), never a config file."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--check-urls",
+        action="store_true",
+        default=None,
+        help="HEAD-request script and file URLs (network; also AIBLINT_CHECK_URLS=1)",
+    )
+    group.add_argument(
+        "--no-check-urls", dest="check_urls", action="store_false", help="no network, even with AIBLINT_CHECK_URLS"
+    )
+    parser.add_argument(
+        "--allow-private-urls", action="store_true", help="--check-urls may also reach loopback, private and link-local addresses"
+    )
+
+
+def _check_urls(options: Any) -> bool:
+    if options.check_urls is not None:
+        return bool(options.check_urls)
+    return os.environ.get("AIBLINT_CHECK_URLS", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -138,7 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(line: str) -> None:
-    print(line.replace("\n", " "), file=sys.stderr)
+    """One line on stderr; whatever it quotes (a path, a config key, a value) shown escaped."""
+    from aiblint.escape import terminal
+
+    print(terminal(line), file=sys.stderr)
 
 
 # -- lint -----------------------------------------------------------------------------
@@ -182,6 +209,10 @@ def _lint(args: list[str]) -> int:
     configs = ConfigCache(options.config)
     fixes = _fix_session(options)
 
+    from aiblint.programs import distrust_trees
+
+    distrust_trees(paths)  # no program is ever run from these trees (aiblint/programs.py)
+
     def config_for(path: Path | None) -> Any:
         config = configs.for_path(path)
         overrides: dict[str, Any] = {
@@ -190,7 +221,8 @@ def _lint(args: list[str]) -> int:
             "extend_select": (config.extend_select + extend) if extend else None,
             "fail_on": Severity.parse(options.fail_on) if options.fail_on else None,
             "profile": options.profile,
-            "check_urls": options.check_urls,
+            "check_urls": _check_urls(options),
+            "allow_private_urls": options.allow_private_urls,
             "shellcheck": options.shellcheck,
         }
         return config.merged(**overrides)
@@ -217,20 +249,25 @@ def _lint(args: list[str]) -> int:
     if options.baseline is not None or options.write_baseline is not None:
         from aiblint import baseline
 
-        if options.write_baseline is not None:
-            baseline.write(options.write_baseline, results)
-        if options.baseline is not None:
-            try:
+        try:
+            if options.write_baseline is not None:
+                baseline.write(options.write_baseline, results)
+            if options.baseline is not None:
                 results = baseline.filter_known(options.baseline, results)
-            except baseline.BaselineError as exc:
-                raise UsageError(str(exc)) from None
+        except baseline.BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     fmt = options.format or "text"
     from aiblint.report import renderer
 
     stream_is_tty = options.output is None and sys.stdout.isatty()
     color = stream_is_tty and not options.no_color and "NO_COLOR" not in os.environ
-    text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
+    if options.statistics:
+        from aiblint.report.statistics import render as statistics
+
+        text = statistics(results, json_output=fmt == "json")
+    else:
+        text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
     if options.output is not None:
         try:
             options.output.write_text(text, encoding="utf-8")

@@ -92,9 +92,13 @@ class TemplateContext:
         from aiblint.urls import check_all
 
         urls = [checkable(self, node) for _, node in uri_fields(self)]
-        results = check_all([u for u in urls if u and u.startswith(("http://", "https://"))])
+        results = check_all(
+            [u for u in urls if u and u.startswith(("http://", "https://"))], allow_private=self.config.allow_private_urls
+        )
         for result in results.values():
-            if result.identity_fetched and result.status is not None and result.status >= 400:
+            if result.note is not None:
+                self.file.notes.append(f"{result.url[:200]}: {result.note}")
+            elif result.identity_fetched and result.status is not None and result.status >= 400:
                 self.file.notes.append(
                     f"{result.url}: not checked (HTTP {result.status} without credentials); the build reads blob storage through the template identity"
                 )

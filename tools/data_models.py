@@ -257,7 +257,11 @@ class AiblintConfig(Strict):
         {}, alias="script-roots", description="URL prefix = local folder: scriptUri files found there are linted too."
     )
     shellcheck: bool = Field(False, description="Also run ShellCheck on Shell scripts.")
-    check_urls: bool = Field(False, alias="check-urls", description="Check that every script and file URL answers (network).")
+    check_urls: bool = Field(
+        False,
+        alias="check-urls",
+        description="Accepted and checked, never applied: a config file cannot switch the network on (use --check-urls or AIBLINT_CHECK_URLS=1).",
+    )
 
 
 def config_json_schema() -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic, Severity
+from aiblint.escape import json_document
 from aiblint.jsontree import LineIndex
 
 LSP_SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
@@ -56,4 +57,4 @@ def render(results: list[FileResult], **_: object) -> str:
             document.setdefault(uri, []).append(to_lsp(d, lines))
         if result.path != "<stdin>":
             document.setdefault(Path(result.path).resolve().as_uri(), [])
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

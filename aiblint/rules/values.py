@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiblint.context import FileContext
-from aiblint.diagnostics import Fix, Severity, Span
+from aiblint.diagnostics import Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
 from aiblint.locate import locate
@@ -587,7 +587,8 @@ def secrets(ctx: TemplateContext) -> None:
             )
     for script in ctx.scripts:
         for span, message, pointer in script_secrets(script):
-            ctx.report("AIB030", span, message, pointer=pointer)
+            # a mapped script's span is in that script file: the finding belongs there
+            ctx.add(Finding("AIB030", message, span, pointer, None, "", script.source.file))
 
 
 def _strings(root: AnyNode) -> list[StringNode]:

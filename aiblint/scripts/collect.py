@@ -136,17 +136,20 @@ def _inline_source(step: Step, arm: bool) -> ScriptSource | None:
 
 
 def _mapped_file(template: TemplateContext, step: Step) -> tuple[Path, str] | None:
+    """(resolved path, text) of the local file a scriptUri maps to, read only when it lies
+    inside its mapped folder (aiblint/scripts/mapping.py); a refusal is a note."""
+    from aiblint.scripts.mapping import Refused, map_uri
+
     roots = template.config.script_roots
     uri = step.text("scriptUri")
     if not roots or not uri:
         return None
-    for prefix, folder in sorted(roots, key=lambda r: -len(r[0])):
-        if uri.startswith(prefix):
-            relative = uri[len(prefix) :].split("?", 1)[0]
-            path = (Path(folder) / relative).resolve()
-            if path.is_file():
-                return path, relative
-    return None
+    found = map_uri(uri, roots, template.config.root)
+    if isinstance(found, Refused):
+        if found.note not in template.file.notes:
+            template.file.notes.append(found.note)
+        return None
+    return (found.path, found.text) if found is not None else None
 
 
 def collect_scripts(template: TemplateContext) -> list[Script]:
@@ -163,11 +166,7 @@ def collect_scripts(template: TemplateContext) -> list[Script]:
         mapped = _mapped_file(template, step)
         if mapped is None:
             continue
-        path, _ = mapped
-        try:
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
-            continue
+        path, text = mapped
         display = _display_path(path)
         uri_node = step.field("scriptUri")
         pointer = uri_node.pointer if uri_node is not None else step.pointer
