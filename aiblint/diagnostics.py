@@ -47,6 +47,9 @@ class Finding:
     file: str | None = None
     # An unambiguous fix: insert ``text`` at file offset ``offset`` (the LSP quick fix).
     fix: tuple[int, str] | None = None
+    # Second locations: (file or None for the linted file, start, end, what it is), e.g. the
+    # ``loadTextContent`` call that loaded the script a finding is in.
+    related: tuple[tuple[str | None, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Diagnostic:
     anchor: str = ""
     help: str | None = None
     fix: tuple[int, str] | None = None
+    related: tuple[tuple[str, int, int, str], ...] = ()  # (file, line, column, what it is)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)

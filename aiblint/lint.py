@@ -13,8 +13,8 @@ from pathlib import Path
 from aiblint.config import Config
 from aiblint.context import FileContext, FileResult
 from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
-from aiblint.diagnostics import Diagnostic, Severity, Span
-from aiblint.jsontree import JsonSyntaxError, LineIndex, decode_bytes, parse
+from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.jsontree import Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
@@ -72,8 +72,16 @@ def _help(code: str) -> str:
 
 def lint_text(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
     _register_rules()
+    from aiblint.frontends import language_of
+
+    language = language_of(display)
     try:
-        document = parse(text)
+        if language == "json":
+            document = parse(text)
+        else:
+            from aiblint.frontends import parse_source
+
+            document = parse_source(text, display, path, language)
     except JsonSyntaxError as exc:
         lines = LineIndex(text[1:] if text.startswith("\ufeff") else text)
         line, column = lines.position(exc.offset)
@@ -86,6 +94,10 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     located = locate(document)
     context = FileContext(display, document, config, path)
     result = FileResult(display, [], document.lines, len(located))
+    if language != "json":
+        if not located and not (options.explicit and not options.ignore_non_templates):
+            return result  # a .bicep/.tf file without an image template: not ours
+        _adopt_front_end(context, document)
     if not located:
         if options.explicit and not options.ignore_non_templates:
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
@@ -104,11 +116,33 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             # read what they need of it from the script's summaries.
             analyse_scripts(template_context)
             run_rules(checks("template"), template_context, context)
+    if language != "json":
+        from aiblint.frontends.suppress import apply_comment_suppressions
+
+        context.findings = apply_comment_suppressions(context.findings, document, language, context.enabled)
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
     result.internal_errors = context.internal_errors
     return result
+
+
+def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
+    found = []
+    for file, start, _end, what in finding.related:
+        lines = context.other_files.get(file) if file else context.document.lines
+        if lines is not None:
+            line, column = lines.position(start)
+            found.append((file or context.display, line, column, what))
+    return tuple(found)
+
+
+def _adopt_front_end(context: FileContext, document: Document) -> None:
+    """A front end's loaded files, notes and syntax errors become the file's own."""
+    context.other_files.update(document.other_files)
+    context.notes.extend(document.notes)
+    for offset, message in document.syntax_errors:
+        context.report("AIB001", Span(offset, offset + 1), message, pointer="")
 
 
 def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
@@ -147,6 +181,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.anchor,
                 _help(finding.code),
                 finding.fix,
+                _related(context, finding),
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

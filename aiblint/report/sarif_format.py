@@ -58,6 +58,16 @@ def _rule_entry(code: str) -> dict[str, Any]:
     return entry
 
 
+def _related(index: int, item: tuple[str, int, int, str], cwd: Path) -> dict[str, Any]:
+    file, line, column, what = item
+    uri, relative = _uri(file, cwd)
+    location: dict[str, Any] = {"uri": uri}
+    if relative:
+        location["uriBaseId"] = "%SRCROOT%"
+    region = {"startLine": line, "startColumn": column}
+    return {"id": index, "message": {"text": what}, "physicalLocation": {"artifactLocation": location, "region": region}}
+
+
 def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> str:
     cwd = cwd or Path.cwd()
     codes = sorted({d.code for r in results for d in r.diagnostics})
@@ -69,8 +79,12 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
             location: dict[str, Any] = {"uri": uri}
             if relative:
                 location["uriBaseId"] = "%SRCROOT%"
+            entry: dict[str, Any] = {}
+            if d.related:  # e.g. the loadTextContent call that loaded the script
+                entry["relatedLocations"] = [_related(i, item, cwd) for i, item in enumerate(d.related)]
             sarif_results.append(
-                {
+                entry
+                | {
                     "ruleId": d.code,
                     "ruleIndex": index[d.code],
                     "level": _LEVEL[d.severity],

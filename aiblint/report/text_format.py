@@ -28,6 +28,8 @@ def render(results: list[FileResult], *, color: bool = False, source: bool = Fal
             lines = result.lines if d.file == result.path else result.other_files.get(d.file)
             if source and lines is not None and d.line <= len(lines.starts):
                 out.extend(_excerpt(lines.line_text(d.line), d.column, d.end_column if d.end_line == d.line else None, color))
+            if source:
+                out.extend(f"  = {what}: {file}:{line}:{column}" for file, line, column, what in d.related)
     if quiet:
         return "\n".join(out) + ("\n" if out else "")
     counts = summary_counts(results)

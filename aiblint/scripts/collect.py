@@ -101,8 +101,11 @@ class ScriptContext:
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
-        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and source.file is None else None
-        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, source.file, fix)
+        file = source.file or source.line_file(line)
+        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
+        loaded_by = source.line_loaded_by(line)
+        related = ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
+        finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
 
@@ -202,7 +205,7 @@ def shellcheck_pass(template: TemplateContext, script: Script) -> None:
             source.line_pointer(line),
             comment.level,
             line_anchor(source.line_text(line)),
-            source.file,
+            source.file or source.line_file(line),
         )
         script.findings.append((line, finding))
 
@@ -224,5 +227,13 @@ def flush_findings(template: TemplateContext, script: Script) -> None:
         template.add(finding)
     for finding in unused:
         template.add(
-            Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file)
+            Finding(
+                finding.code,
+                finding.message,
+                finding.span,
+                finding.pointer,
+                None,
+                finding.anchor,
+                script.source.file or script.source.line_file(0),
+            )
         )
