@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiblint.arm import is_expression
-from aiblint.diagnostics import Finding, Severity
+from aiblint.diagnostics import Finding, Fix, Severity
 from aiblint.jsontree import StringNode
 from aiblint.model import Step
 from aiblint.scripts.spans import ScriptSource
@@ -95,14 +95,21 @@ class ScriptContext:
         message: str,
         severity: Severity | None = None,
         insert: tuple[int, str] | None = None,
+        edits: tuple[tuple[int, int, str], ...] = (),
+        safe: bool = True,
     ) -> None:
-        """``insert``: an unambiguous fix, text to insert at a script offset."""
+        """An unambiguous fix: ``insert`` text at a script offset, or ``edits`` (script start,
+        end, replacement); ``safe=False`` for one that also decides something (--unsafe-fixes)."""
         source = self.source
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
         file = source.file or source.line_file(line)
-        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
+        if insert is not None:
+            edits = ((insert[0], insert[0], insert[1]), *edits)
+        fix = None
+        if edits and file is None:
+            fix = Fix(tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits), safe)
         loaded_by = source.line_loaded_by(line)
         related = ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
