@@ -53,6 +53,9 @@ def _lint_parser() -> Any:
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
     parser.add_argument("--config", type=Path, help="use this config file instead of searching for one")
     parser.add_argument("--check-urls", action="store_true", default=None, help="HEAD-request script and file URLs (network)")
+    parser.add_argument(
+        "--parameters", type=Path, help="ARM deployment parameter file whose values the templates are linted with"
+    )
     parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
     parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
     parser.add_argument("--stdin-filename", help="the name to show for '-'")
@@ -152,6 +155,7 @@ def _lint(args: list[str]) -> int:
             "profile": options.profile,
             "check_urls": options.check_urls,
             "shellcheck": options.shellcheck,
+            "parameters": str(options.parameters) if options.parameters is not None else None,
         }
         return config.merged(**overrides)
 

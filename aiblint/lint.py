@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aiblint.config import Config
-from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.diagnostics import Diagnostic, Finding, RelatedLocation, Severity, Span
 from aiblint.jsontree import AnyNode, Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, RuleInfo, checks, declare, load_all
 
@@ -134,8 +134,8 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
 
     from aiblint.locate import locate
 
-    located = locate(document)
     context = FileContext(display, document, config, path)
+    located = locate(document, _parameter_values(context))
     result = FileResult(display, [], document.lines, len(located))
     if not located:
         if options.explicit and not options.ignore_non_templates:
@@ -153,10 +153,32 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             # read what they need of it from the script's summaries.
             template_context.run_scripts()
             _run(checks("template"), template_context, context)
+            template_context.add_evaluation_notes()
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
     return result
+
+
+def _parameter_values(context: FileContext) -> dict[str, Any] | None:
+    """Values of an ARM parameter file (``--parameters``, or one beside the template)."""
+    from aiblint.armparams import find_parameter_file, load_parameter_file
+    from aiblint.jsontree import ObjectNode
+    from aiblint.locate import is_arm_deployment
+
+    root = context.document.root
+    if not isinstance(root, ObjectNode) or not is_arm_deployment(root):
+        return None
+    found = find_parameter_file(context.path, context.config.parameters)
+    if found is None:
+        return None
+    display = context.config.parameters or str(Path(context.display).with_name(found.name))
+    loaded = load_parameter_file(found, display)
+    if isinstance(loaded, str):
+        context.notes.append(loaded)
+        return None
+    context.other_files[loaded.display] = loaded.lines
+    return loaded.values
 
 
 def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
@@ -170,6 +192,18 @@ def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
             continue  # pathological nesting: the rule gives up on this file
         except Exception as exc:  # a bug in a rule must not hide other files' findings
             raise InternalError(f"rule {info.code} failed on {context.display}: {type(exc).__name__}: {exc}") from exc
+
+
+def _related(context: FileContext, finding: Finding) -> tuple[RelatedLocation, ...]:
+    found = []
+    for message, span, file in finding.related:
+        lines = context.other_files.get(file) if file else context.document.lines
+        if lines is None:
+            continue
+        line, column = lines.position(span.start)
+        end_line, end_column = lines.position(max(span.end, span.start))
+        found.append(RelatedLocation(message, file or context.display, line, column, end_line, end_column, span.start, span.end))
+    return tuple(found)
 
 
 def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
@@ -208,6 +242,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.anchor,
                 _help(finding.code),
                 finding.fix,
+                _related(context, finding),
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from aiblint.arm import Resolver
+from aiblint.armeval import Resolver
 from aiblint.diagnostics import Finding, Severity, Span
 from aiblint.jsontree import AnyNode
 from aiblint.lint import FileContext
@@ -16,8 +16,15 @@ class TemplateContext:
     def __init__(self, file: FileContext, located: Located) -> None:
         self.file = file
         self.located = located
-        self.resolver = Resolver(located.deployment)
+        self.resolver = Resolver(located.deployment, located.scope)
         self.template = Template(located, self.resolver)
+
+    def add_evaluation_notes(self) -> None:
+        """What the evaluator had to give up on (one note per file), and unknown conditions."""
+        scope = self.resolver.scope
+        for note in [*self.located.notes, scope.budget.note if scope is not None else None]:
+            if note and note not in self.file.notes:
+                self.file.notes.append(note)
 
     @property
     def config(self):  # type: ignore[no-untyped-def]

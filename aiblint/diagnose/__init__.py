@@ -251,7 +251,7 @@ _KINDS = {
 def attach_template(diagnosis: Diagnosis, path: Path, display: str) -> None:
     """Name each provisioner after the template customizer it ran: the n-th `powershell`
     provisioner is the n-th PowerShell customizer."""
-    from aiblint.arm import Resolver
+    from aiblint.armeval import Resolver
     from aiblint.jsontree import parse
     from aiblint.locate import locate
     from aiblint.model import Template

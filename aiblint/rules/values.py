@@ -422,7 +422,7 @@ def generation_mismatch(ctx: TemplateContext) -> None:
 
 @rule("AIB029", "error", "two image templates share a stagingResourceGroup", scope="file")
 def shared_staging(ctx: FileContext) -> None:
-    from aiblint.arm import Resolver
+    from aiblint.armeval import Resolver
 
     seen: dict[str, StringNode] = {}
     for located in locate(ctx.document):
@@ -430,7 +430,7 @@ def shared_staging(ctx: FileContext) -> None:
         node = properties.get_ci("stagingResourceGroup") if isinstance(properties, ObjectNode) else None
         if not isinstance(node, StringNode):
             continue
-        value = Resolver(located.deployment).value(node)
+        value = Resolver(located.deployment, located.scope).value(node)
         if not isinstance(value, str) or not value:
             continue
         key = value.lower().rstrip("/")

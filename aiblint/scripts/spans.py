@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from aiblint.armtext import EvalString
 from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
 
@@ -109,6 +110,9 @@ class ScriptSource:
     _nodes: list[StringNode] | None = None
     _shifts: list[int] | None = None
     _starts: list[int] | None = None
+    # The expression that brought the script here ("used by customize[2]", its span): a
+    # related location of every finding (None: the script is written in the customizer)
+    via: tuple[str, Span] | None = None
 
     @classmethod
     def inline(cls, nodes: list[StringNode], pointer: str, arm: bool) -> ScriptSource:
@@ -116,7 +120,7 @@ class ScriptSource:
         shifts: list[int] = []
         for node in nodes:
             text = node.text
-            if arm and text.startswith("[["):
+            if arm and text.startswith("[[") and not isinstance(node, EvalString):
                 lines.append(text[1:])
                 shifts.append(1)
             else:
@@ -161,6 +165,18 @@ class ScriptSource:
         column = offset - self._starts[line]
         node = self._nodes[line]
         return node.file_offset(min(column, len(node.text) - self._shifts[line]) + self._shifts[line])
+
+    def file_of(self, offset: int) -> str | None:
+        """The file script offset ``offset`` is written in (None: the linted template); a
+        line from a parameter file is in that file."""
+        if self._nodes is None:
+            return self.file
+        assert self._starts is not None
+        line = self.line_of(offset)
+        node = self._nodes[line]
+        if isinstance(node, EvalString):
+            return node.file_at(offset - self._starts[line])
+        return self.file
 
     def file_span(self, start: int, end: int) -> Span:
         """The file range of script range [start, end); a range that runs past its line
