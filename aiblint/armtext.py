@@ -66,13 +66,11 @@ def from_literal(value: str, column: int, escapes: tuple[int, ...], node: String
         return value
     pieces: list[Piece] = []
     start = 0
-    shift = 0
-    for escape in (*escapes, len(value) - 1):
+    for shift, escape in enumerate((*escapes, len(value) - 1)):
         end = escape + 1
         if end > start:
             pieces.append(Piece(start, end - start, node, 1 + column + 1 + start + shift, file))
         start = end
-        shift += 1
     return Text(value, tuple(pieces))
 
 
