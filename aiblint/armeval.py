@@ -23,10 +23,10 @@ from typing import Any
 
 from aiblint import armtext
 from aiblint.arm import UNKNOWN, Access, Call, ExpressionError, Lit, is_expression, parse_expression, unescape_literal
-from aiblint.armfuncs import FUNCTIONS, BudgetExceeded, dotnet_format
+from aiblint.armfuncs import FUNCTIONS, MAX_CHARS, BudgetExceeded, dotnet_format
 from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode
 
-MAX_VALUE_CHARS = 1_000_000
+MAX_VALUE_CHARS = MAX_CHARS
 MAX_WORK = 2_000_000
 MAX_REFERENCE_DEPTH = 40
 MAX_COPY_COUNT = 800  # ARM's own limit for a copy loop

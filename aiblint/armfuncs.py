@@ -63,6 +63,7 @@ def dotnet_format(args: list[Any], max_chars: int) -> Any:
     parts: list[str] = []
     i = 0
     literal_start = 0
+    produced = 0  # characters so far (an estimate that only over-counts)
     n = len(template)
     while i < n:
         char = template[i]
@@ -89,6 +90,8 @@ def dotnet_format(args: list[Any], max_chars: int) -> Any:
         if item is UNKNOWN:
             return UNKNOWN
         parts.append(item)
+        produced += len(item) + (i - literal_start)
+        _fits(produced)
         i = close + 1
         literal_start = i
     parts.append(armtext.cut(template, literal_start, n))
@@ -122,7 +125,7 @@ def _format_item(item: str, values: list[Any], max_chars: int) -> Any:
     text = _number_format(value, spec) if spec else _display(value)
     if text is None:
         return UNKNOWN
-    if abs(alignment) > max_chars:
+    if abs(alignment) > max_chars or len(text) > max_chars:
         raise BudgetExceeded(f"a format() alignment of {abs(alignment):,} characters")
     pad = abs(alignment) - len(text)
     if pad <= 0:
@@ -133,7 +136,17 @@ def _format_item(item: str, values: list[Any], max_chars: int) -> Any:
 # -- the pure functions -------------------------------------------------------------------------
 
 
+MAX_CHARS = 1_000_000  # the evaluator's value budget (aiblint/armeval.py)
+
+
+def _fits(size: int) -> None:
+    """Refuse a result before it is built: nine levels of ten-fold concat must not allocate."""
+    if size > MAX_CHARS:
+        raise BudgetExceeded(f"a value of more than {MAX_CHARS:,} characters or items")
+
+
 def _concat(args: list[Any]) -> Any:
+    _fits(sum(len(a) for a in args if isinstance(a, (str, list))))
     if args and all(isinstance(a, list) for a in args):
         return [item for a in args for item in a]
     if all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in args):
@@ -143,6 +156,7 @@ def _concat(args: list[Any]) -> Any:
 
 def _replace(args: list[Any]) -> Any:
     if len(args) == 3 and all(isinstance(a, str) for a in args) and args[1]:
+        _fits(len(args[0]) + args[0].count(args[1]) * len(args[2]))
         return armtext.replace(args[0], args[1], args[2])
     return UNKNOWN
 
@@ -162,6 +176,7 @@ def _join(args: list[Any]) -> Any:
     items = [_display(item) if not isinstance(item, str) else item for item in args[0]]
     if any(item is None for item in items):
         return UNKNOWN
+    _fits(sum(len(item) for item in items if item is not None) + len(args[1]) * len(items))
     parts: list[str] = []
     for index, item in enumerate(items):
         if index:

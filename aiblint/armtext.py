@@ -74,8 +74,13 @@ def from_literal(value: str, column: int, escapes: tuple[int, ...], node: String
     return Text(value, tuple(pieces))
 
 
+MAX_PIECES = 4096  # a value stitched from more runs keeps its text, not its positions
+
+
 def join(parts: list[str]) -> str:
     """Concatenation that keeps every part's pieces."""
+    if sum(len(pieces_of(part)) for part in parts) > MAX_PIECES:
+        return "".join(parts)  # positions fall back to the use site
     pieces: list[Piece] = []
     offset = 0
     for part in parts:
@@ -106,20 +111,23 @@ def same_length(value: str, result: str) -> str:
 
 
 def split(value: str, separators: list[str]) -> list[str]:
-    found: list[str] = []
-    start = 0
-    index = 0
+    """ARM split: on any of the separators, each part keeping its positions (linear time)."""
     separators = [s for s in separators if s]
     if not separators:
         return [value]
-    while index <= len(value):
-        match = next((s for s in separators if value.startswith(s, index)), None)
-        if match is None:
-            index += 1
-            continue
+    found: list[str] = []
+    start = 0
+    nexts = {s: value.find(s) for s in separators}
+    while True:
+        live = [(index, s) for s, index in nexts.items() if index >= 0]
+        if not live:
+            break
+        index, separator = min(live)
         found.append(cut(value, start, index))
-        index += len(match)
-        start = index
+        start = index + len(separator)
+        for s, at in nexts.items():
+            if 0 <= at < start:
+                nexts[s] = value.find(s, start)
     found.append(cut(value, start, len(value)))
     return found
 

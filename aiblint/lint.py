@@ -135,10 +135,17 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     from aiblint.locate import locate
 
     context = FileContext(display, document, config, path)
-    located = locate(document, _parameter_values(context))
+    skipped: list[Any] = []
+    located = locate(document, _parameter_values(context), skipped)
     result = FileResult(display, [], document.lines, len(located))
+    for resource in skipped:
+        context.notes.append(
+            f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
+        )
     if not located:
-        if options.explicit and not options.ignore_non_templates:
+        if skipped:
+            pass  # a template ARM does not deploy: the note says so
+        elif options.explicit and not options.ignore_non_templates:
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
         elif options.ignore_non_templates:
             return result  # other JSON files pass silently, trailing commas and all

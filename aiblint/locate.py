@@ -66,7 +66,9 @@ def _resources(container: ObjectNode) -> list[ObjectNode]:
     return []
 
 
-def _walk_deployment(template: ObjectNode, found: list[Located], scope: Scope, depth: int = 0) -> None:
+def _walk_deployment(
+    template: ObjectNode, found: list[Located], scope: Scope, depth: int = 0, skipped: list[ObjectNode] | None = None
+) -> None:
     if depth > 16:
         return
     pending = _resources(template)
@@ -74,6 +76,8 @@ def _walk_deployment(template: ObjectNode, found: list[Located], scope: Scope, d
         resource = pending.pop(0)
         condition = _condition(resource, scope)
         if condition is False:
+            if skipped is not None and _type_of(resource) == IMAGE_TEMPLATE_TYPE:
+                skipped.append(resource)
             continue  # ARM skips a resource whose condition is false
         kind = _type_of(resource)
         if kind == IMAGE_TEMPLATE_TYPE:
@@ -87,7 +91,7 @@ def _walk_deployment(template: ObjectNode, found: list[Located], scope: Scope, d
             properties = resource.get_ci("properties")
             inner = properties.get_ci("template") if isinstance(properties, ObjectNode) else None
             if isinstance(properties, ObjectNode) and isinstance(inner, ObjectNode):
-                _walk_deployment(inner, found, _nested_scope(properties, inner, scope), depth + 1)
+                _walk_deployment(inner, found, _nested_scope(properties, inner, scope), depth + 1, skipped)
         # child resources written inline (rare for image templates, common elsewhere)
         pending.extend(_resources(resource))
 
@@ -119,9 +123,10 @@ def _nested_scope(properties: ObjectNode, inner: ObjectNode, outer: Scope) -> Sc
     return Scope(inner, supplied, outer.budget)
 
 
-def locate(document: Document, supplied: dict[str, Any] | None = None) -> list[Located]:
+def locate(document: Document, supplied: dict[str, Any] | None = None, skipped: list[ObjectNode] | None = None) -> list[Located]:
     """Every image template in the file, in file order. ``supplied``: parameter values
-    (from a parameter file) for the top-level deployment."""
+    (from a parameter file) for the top-level deployment; ``skipped`` collects the image
+    templates whose condition is false."""
     root: AnyNode = document.root
     if not isinstance(root, ObjectNode):
         return []
@@ -129,7 +134,7 @@ def locate(document: Document, supplied: dict[str, Any] | None = None) -> list[L
         from aiblint.armeval import Scope
 
         found: list[Located] = []
-        _walk_deployment(root, found, Scope(root, supplied))
+        _walk_deployment(root, found, Scope(root, supplied), skipped=skipped)
         return sorted(found, key=lambda located: located.resource.start)
     if _looks_like_bare(root):
         return [Located(root, "bare", None)]
