@@ -60,7 +60,7 @@ def test_a_finding_reached_through_an_expression_names_its_use_site():
 
     assert f"  used by customize[0] at {related.line}:{related.column}" in renderer("text")([result], quiet=True)
     shown = json.loads(renderer("json")([result]))["diagnostics"]
-    assert [d for d in shown if d["code"] == "AIB401"][0]["related"][0]["message"] == "used by customize[0]"
+    assert next(d for d in shown if d["code"] == "AIB401")["related"][0]["message"] == "used by customize[0]"
 
 
 def test_a_parameter_file_beside_the_template_gives_the_value_and_its_position():
