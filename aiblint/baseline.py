@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from aiblint import __version__
+from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic
-from aiblint.lint import FileResult
 
 
 class BaselineError(Exception):
@@ -74,5 +75,5 @@ def filter_known(path: Path, results: list[FileResult]) -> list[FileResult]:
                 known[k] -= 1
             else:
                 kept.append(diagnostic)
-        filtered.append(FileResult(result.path, kept, result.lines, result.templates, result.other_files))
+        filtered.append(replace(result, diagnostics=kept))  # notes and internal errors are kept
     return filtered

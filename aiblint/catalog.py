@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aiblint.codes import page_codes as page_codes  # re-exported: the catalog lists the pages
+from aiblint.codes import pages_dir
+
 REQUIRED_SECTIONS = ("## What it detects", "## Why", "## Bad", "## Good", "## Suppress")
-
-
-def pages_dir() -> Path:
-    """Installed wheels carry the pages inside the package; a checkout has them at the top."""
-    packaged = Path(__file__).parent / "_rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "rules"
 
 
 def page_path(code: str) -> Path:
@@ -59,13 +54,6 @@ def estimate_table() -> str:
         f"\nA timeout of 0 or none means {data['default_timeout_minutes']} minutes. The figures are lower bounds: a warning means the timeout is short even for a quick build."
     )
     return "\n".join(rows)
-
-
-def page_codes() -> list[str]:
-    folder = pages_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.glob("AIB*.md"))
 
 
 def section(text: str, heading: str) -> str:

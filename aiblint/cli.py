@@ -112,13 +112,10 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
 
 
 def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
-    from aiblint.registry import load_all
+    from aiblint.codes import is_known_code
 
-    known = load_all()
     for code in codes or ():
-        if code == "ALL" or (code.startswith("SC") and (code == "SC" or code[2:].isdigit())):
-            continue
-        if not code.startswith("AIB") or not any(k.startswith(code) for k in known):
+        if not is_known_code(code):
             raise UsageError(f"{option}: unknown rule code or prefix {code!r}")
 
 
@@ -202,6 +199,7 @@ def _lint(args: list[str]) -> int:
     for result in results:
         for note in result.notes:
             _err(f"aiblint: note: {result.path}: {note}")
+    internal_errors.extend(line for result in results for line in result.internal_errors)
     for line in internal_errors:
         _err(f"aiblint: internal error: {line}. Please report it with the file that caused it.")
     if internal_errors:
@@ -283,7 +281,7 @@ def _rules(args: list[str]) -> int:
     parser = _parser("aiblint rules")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     options = parser.parse_args(args)
-    from aiblint.registry import load_all
+    from aiblint.rules import load_all
 
     rules = sorted(load_all().values(), key=lambda r: r.code)
     if options.format == "json":
@@ -306,7 +304,7 @@ def _rule(args: list[str]) -> int:
     parser.add_argument("code")
     options = parser.parse_args(args)
     from aiblint.catalog import page
-    from aiblint.registry import load_all
+    from aiblint.rules import load_all
 
     code = options.code.upper()
     rules = load_all()

@@ -234,18 +234,9 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
 
 
 def _known_code_prefixes() -> Any:
-    from aiblint.registry import load_all
+    from aiblint.codes import is_known_code
 
-    codes = list(load_all())
-
-    def known(text: str) -> bool:
-        if text == "ALL":
-            return True
-        if text.startswith("SC") and (text == "SC" or text[2:].isdigit()):
-            return True  # ShellCheck's own codes
-        return any(code.startswith(text) for code in codes) and text.startswith("AIB")
-
-    return known
+    return is_known_code
 
 
 class ConfigCache:

@@ -73,14 +73,14 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     """
     if "costs" in script.summaries:
         return script.summaries["costs"]  # type: ignore[no-any-return]
-    from aiblint.rules.shell import _sleep_seconds, large_artifact
+    from aiblint.scripts.facts import large_artifact, sleep_seconds
 
     costs: list[tuple[str, float]] = []
     for command in script.model.commands:
         name = command.name
         if script.language == "shell":
             if name == "sleep":
-                seconds = _sleep_seconds(command.words) or 0
+                seconds = sleep_seconds(command.words) or 0
                 costs.append(("sleeps", seconds / 60))
             elif name in ("curl", "wget", "azcopy") and any(
                 large_artifact(w.text) for w in command.args if w.text.startswith("http")
@@ -101,7 +101,7 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
 
 def estimate(ctx: Any) -> Estimate:
     """ctx: a TemplateContext. Scripts count through script_costs (no re-parsing)."""
-    from aiblint.rules.shell import large_artifact
+    from aiblint.scripts.facts import large_artifact
 
     result = Estimate()
     template = ctx.template

@@ -7,35 +7,18 @@ prints: the CLI does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aiblint.config import Config
+from aiblint.context import FileContext, FileResult
+from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
 from aiblint.diagnostics import Diagnostic, Finding, RelatedLocation, Severity, Span
-from aiblint.jsontree import AnyNode, Document, JsonSyntaxError, LineIndex, decode_bytes, parse
-from aiblint.registry import RULES, RuleInfo, checks, declare, load_all
-
-declare("AIB001", "error", "not valid JSON / JSON with comments")
-declare("AIB002", "warning", "no image template in a file named explicitly")
-declare("AIB090", "info", "suppression comment that silenced nothing")
+from aiblint.jsontree import JsonSyntaxError, LineIndex, decode_bytes, parse
+from aiblint.registry import RULES, checks
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
-
-
-class InternalError(Exception):
-    """A rule crashed: the CLI reports it as a bug (exit 2), other files still run."""
-
-
-@dataclass
-class FileResult:
-    path: str  # as shown to the user
-    diagnostics: list[Diagnostic]
-    lines: LineIndex | None = None  # for the caret display
-    templates: int = 0
-    other_files: dict[str, LineIndex] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -44,46 +27,13 @@ class LintOptions:
     explicit: bool = True  # the file was named on the command line
 
 
-class FileContext:
-    """What file-scope rules see, and where every rule reports."""
-
-    def __init__(self, display: str, document: Document, config: Config, path: Path | None) -> None:
-        self.display = display
-        self.document = document
-        self.config = config
-        self.path = path
-        self.findings: list[Finding] = []
-        self.other_files: dict[str, LineIndex] = {}
-        self.is_bare = False
-        self.notes: list[str] = []  # one-line remarks for stderr (e.g. URLs that could not be checked)
-
-    def report(
-        self,
-        code: str,
-        where: AnyNode | Span,
-        message: str,
-        *,
-        pointer: str | None = None,
-        severity: Severity | None = None,
-        anchor: str = "",
-        fix: tuple[int, str] | None = None,
-    ) -> None:
-        span = where if isinstance(where, Span) else Span(where.start, where.end)
-        if pointer is None:
-            pointer = where.pointer if not isinstance(where, Span) else ""
-        self.findings.append(Finding(code, message, span, pointer, severity, anchor, None, fix))
-
-    def add(self, finding: Finding) -> None:
-        self.findings.append(finding)
-
-    def enabled(self, code: str) -> bool:
-        if code.startswith("SC") and code[2:].isdigit():  # ShellCheck's own codes (--shellcheck)
-            return self.config.is_enabled(code, True, self.display)
-        info = RULES.get(code)
-        return info is not None and self.config.is_enabled(code, info.default_enabled, self.display)
+def _register_rules() -> None:
+    """Imported on the first lint, not at start-up (``aiblint --version`` stays quick)."""
+    import aiblint.rules  # noqa: F401  (importing the package registers every rule)
 
 
 def lint_bytes(data: bytes, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
+    _register_rules()
     try:
         text = decode_bytes(data)
     except UnicodeDecodeError as exc:
@@ -122,7 +72,7 @@ def _help(code: str) -> str:
 
 
 def lint_text(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
-    load_all()
+    _register_rules()
     try:
         document = parse(text)
     except JsonSyntaxError as exc:
@@ -149,8 +99,10 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
         elif options.ignore_non_templates:
             return result  # other JSON files pass silently, trailing commas and all
+    from aiblint.runner import analyse_scripts, run_rules
+
     context.is_bare = bool(located) and located[0].kind == "bare"
-    _run(checks("file"), context, context)
+    run_rules(checks("file"), context, context)
     if located:
         from aiblint.template import TemplateContext
 
@@ -158,12 +110,13 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             template_context = TemplateContext(context, item)
             # Scripts first: each model is freed after its own rules, and the template rules
             # read what they need of it from the script's summaries.
-            template_context.run_scripts()
-            _run(checks("template"), template_context, context)
+            analyse_scripts(template_context)
+            run_rules(checks("template"), template_context, context)
             template_context.add_evaluation_notes()
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
+    result.internal_errors = context.internal_errors
     return result
 
 
@@ -186,19 +139,6 @@ def _parameter_values(context: FileContext) -> dict[str, Any] | None:
         return None
     context.other_files[loaded.display] = loaded.lines
     return loaded.values
-
-
-def _run(rules: list[RuleInfo], argument: Any, context: FileContext) -> None:
-    for info in rules:
-        if not context.enabled(info.code):
-            continue
-        check: Callable[[Any], None] = info.check  # type: ignore[assignment]
-        try:
-            check(argument)
-        except RecursionError:
-            continue  # pathological nesting: the rule gives up on this file
-        except Exception as exc:  # a bug in a rule must not hide other files' findings
-            raise InternalError(f"rule {info.code} failed on {context.display}: {type(exc).__name__}: {exc}") from exc
 
 
 def _related(context: FileContext, finding: Finding) -> tuple[RelatedLocation, ...]:

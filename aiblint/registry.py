@@ -1,7 +1,7 @@
 """Every rule declares its code, default severity, title and family here.
 
-The check functions live in ``aiblint.rules.*``; this module stays import-light so the
-catalog (``aiblint rules``) and the config validation can use it cheaply.
+The check functions live in ``aiblint.rules.*``, which register themselves here when the
+package is imported; this module imports nothing of them (layers import one way).
 """
 
 from __future__ import annotations
@@ -58,13 +58,6 @@ def rule(
     return register
 
 
-def load_all() -> dict[str, RuleInfo]:
-    """Import every rule module (registration happens on import) and return the registry."""
-    import aiblint.rules  # noqa: F401  (the package imports its modules)
-
-    return RULES
-
-
 def checks(scope: str) -> list[RuleInfo]:
-    load_all()
+    """The registered checks of one scope (``import aiblint.rules`` registers them all)."""
     return [info for info in RULES.values() if info.scope == scope and info.check is not None]

@@ -21,11 +21,10 @@ from typing import Any
 from aiblint.arm import ArmExpression, is_expression
 from aiblint.diagnostics import Severity
 from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, NumberNode, ObjectNode, StringNode
+from aiblint.literals import PLACEHOLDER
 from aiblint.schema_fast import QuickValidator
 
 STRICT_FROM = "2024-02-01"  # the service rejects unknown fields and wrong case from here on
-# `<region>`, `<subscriptionID>`, and the unclosed `<region1` some samples ship
-PLACEHOLDER = re.compile(r"<[A-Za-z][^<>\n]{0,80}>|^<[A-Za-z][\w .-]{0,80}$")
 
 # Keys the docs once used, still accepted (AIB016) rather than unknown (AIB011).
 DEPRECATED_KEYS = {

@@ -6,9 +6,9 @@ from dataclasses import replace
 from functools import cached_property
 
 from aiblint.armeval import Resolver
+from aiblint.context import FileContext
 from aiblint.diagnostics import Finding, Severity, Span
 from aiblint.jsontree import AnyNode
-from aiblint.lint import FileContext
 from aiblint.locate import Located
 from aiblint.model import Template
 
@@ -147,7 +147,7 @@ class TemplateContext:
         """With --check-urls only: every script/file URL of the template, checked once."""
         if not self.config.check_urls:
             return {}
-        from aiblint.rules.values import checkable, uri_fields
+        from aiblint.literals import checkable, uri_fields
         from aiblint.urls import check_all
 
         urls = [checkable(self, node) for _, node in uri_fields(self)]
@@ -165,11 +165,6 @@ class TemplateContext:
         from aiblint.scripts.collect import collect_scripts
 
         return collect_scripts(self)
-
-    def run_scripts(self) -> None:
-        from aiblint.scripts.collect import analyse_scripts
-
-        analyse_scripts(self)
 
 
 def _unknown_version_words(message: str, newest: str) -> str:

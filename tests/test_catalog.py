@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aiblint.catalog import REQUIRED_SECTIONS, page, page_codes
-from aiblint.registry import load_all
+from aiblint.rules import load_all
 
 RULES = sorted(load_all())
 

@@ -140,7 +140,7 @@ def test_ignore_non_templates_for_explicit_files(tmp_path):
 
 
 def test_rules_lists_every_rule():
-    from aiblint.registry import load_all
+    from aiblint.rules import load_all
 
     result = run("rules")
     assert result.returncode == 0

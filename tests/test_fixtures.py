@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiblint.registry import load_all
+from aiblint.rules import load_all
 from tests.snapshot_tool import FIXTURES, ROOT, expected_path, fixture_files, render
 
 FILES = fixture_files()

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from aiblint.config import Config
+from aiblint.context import FileContext
 from aiblint.estimate import format_minutes, minutes, model
 from aiblint.jsontree import parse
-from aiblint.lint import FileContext
 from aiblint.locate import locate
 from aiblint.osinfo import infer
 from aiblint.template import TemplateContext

@@ -56,6 +56,8 @@ def lint_document(ls: AiblintServer, uri: str) -> None:
             config = ls.configs.for_path(path)
             result = lint_text(document.source, str(path or uri), config, path, LintOptions(ignore_non_templates=True))
             diagnostics, lines = result.diagnostics, result.lines
+            for line in result.internal_errors:  # a rule crashed: its findings are missing, say so
+                ls.window_log_message(types.LogMessageParams(types.MessageType.Error, f"aiblint: internal error: {line}"))
         except (ConfigError, InternalError) as exc:
             ls.window_log_message(types.LogMessageParams(types.MessageType.Error, f"aiblint: {exc}"))
     ls.latest[uri] = (diagnostics, lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from aiblint.lint import FileResult
+from aiblint.context import FileResult
 
 FORMATS = ("text", "json", "sarif", "github", "azure", "junit", "lsp")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
-from aiblint.lint import FileResult
 
 
 def _escape(text: str) -> str:

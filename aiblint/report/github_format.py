@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
-from aiblint.lint import FileResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from aiblint import __version__
+from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic
-from aiblint.lint import FileResult
 from aiblint.report import summary_counts
 
 

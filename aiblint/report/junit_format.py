@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from aiblint.lint import FileResult
+from aiblint.context import FileResult
 
 
 def render(results: list[FileResult], **_: object) -> str:

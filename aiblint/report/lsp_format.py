@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic, Severity
 from aiblint.jsontree import LineIndex
-from aiblint.lint import FileResult
 
 LSP_SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from aiblint import __version__
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
-from aiblint.lint import FileResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 INFORMATION_URI = "https://pypi.org/project/aiblint/"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
-from aiblint.lint import FileResult
 from aiblint.report import summary_counts
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}

@@ -7,8 +7,8 @@ import re
 from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
-from aiblint.rules.shell import large_artifact
 from aiblint.scripts.collect import ScriptContext
+from aiblint.scripts.facts import large_artifact
 
 if TYPE_CHECKING:
     from aiblint.scripts.powershell import PsArg, PsCommand, PsModel

@@ -8,9 +8,9 @@ that the swagger only states in prose are AIB013 and AIB017.
 from __future__ import annotations
 
 from aiblint.arm import ExpressionError, is_expression, parse_expression
+from aiblint.context import FileContext
 from aiblint.diagnostics import Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, NumberNode, ObjectNode, StringNode
-from aiblint.lint import FileContext
 from aiblint.locate import is_arm_deployment
 from aiblint.registry import rule
 from aiblint.template import TemplateContext
@@ -59,7 +59,7 @@ def api_version(ctx: TemplateContext) -> None:
             severity=Severity.INFO,
         )
         return
-    from aiblint.schema import PLACEHOLDER
+    from aiblint.literals import PLACEHOLDER
 
     if PLACEHOLDER.search(version):
         return  # a <placeholder>: AIB020's

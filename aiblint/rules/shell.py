@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
+from aiblint.scripts.facts import large_artifact, sleep_seconds
 
 if TYPE_CHECKING:
     from aiblint.scripts.shell import ShellCommand, ShellModel
@@ -881,25 +882,13 @@ def runs_deprovision(ctx: ScriptContext) -> None:
 
 # -- AIB430, AIB431 ---------------------------------------------------------------------
 
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _sleep_seconds(words: list[str]) -> float | None:
-    total = 0.0
-    for word in words:
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", word)
-        if not match:
-            return None
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-    return total
-
 
 @rule("AIB430", "warning", "long sleep left in a script", scope="shell")
 def long_sleep(ctx: ScriptContext) -> None:
     for command in _commands(ctx):
         if command.name != "sleep":
             continue
-        seconds = _sleep_seconds(command.words)
+        seconds = sleep_seconds(command.words)
         if seconds is not None and seconds >= 600:
             ctx.report(
                 "AIB430",
@@ -907,42 +896,6 @@ def long_sleep(ctx: ScriptContext) -> None:
                 command.end,
                 f"sleep of {seconds / 60:g} minutes adds that much to every build (the guide's debug pause?): remove it before submitting",
             )
-
-
-LARGE_EXTENSIONS = (
-    ".iso",
-    ".zip",
-    ".tar",
-    ".tar.gz",
-    ".tgz",
-    ".tar.xz",
-    ".txz",
-    ".tar.bz2",
-    ".7z",
-    ".vhd",
-    ".vhdx",
-    ".img",
-    ".qcow2",
-    ".msi",
-    ".exe",
-    ".dmg",
-    ".run",
-    ".bin",
-    ".gz",
-    ".xz",
-    ".cab",
-    ".wim",
-)
-
-
-def large_artifact(url: str) -> str | None:
-    """The file name when a URL names an archive, disk image or installer."""
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    name = path.rstrip("/").rsplit("/", 1)[-1]
-    lowered = name.lower()
-    if lowered.endswith(LARGE_EXTENSIONS):
-        return name
-    return None
 
 
 @rule("AIB431", "info", "download of a large artifact", scope="shell")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aiblint.context import FileContext
 from aiblint.diagnostics import Span
-from aiblint.lint import FileContext
 from aiblint.registry import rule
 
 

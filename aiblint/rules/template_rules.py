@@ -8,10 +8,10 @@ from aiblint.arm import Call, ExpressionError, is_expression, parse_expression
 from aiblint.diagnostics import Severity, Span
 from aiblint.estimate import replication_regions, timeout_minutes
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
+from aiblint.literals import PLACEHOLDER, checkable, uri_fields
 from aiblint.registry import rule
-from aiblint.rules.shell import large_artifact
-from aiblint.rules.values import checkable, size_info, uri_fields
-from aiblint.schema import PLACEHOLDER
+from aiblint.rules.values import size_info
+from aiblint.scripts.facts import large_artifact
 from aiblint.template import TemplateContext
 
 

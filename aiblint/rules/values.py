@@ -12,37 +12,18 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-from aiblint.arm import is_expression
+from aiblint.context import FileContext
 from aiblint.diagnostics import Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
-from aiblint.lint import FileContext
+from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
 from aiblint.locate import locate
 from aiblint.registry import rule
-from aiblint.schema import PLACEHOLDER
+from aiblint.scripts.facts import script_secrets, secret_in_text
 from aiblint.template import TemplateContext
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def literal(ctx: TemplateContext, node: AnyNode | None) -> str | None:
-    """The string as the service receives it, or None for expressions and non-strings."""
-    if not isinstance(node, StringNode):
-        return None
-    if ctx.is_arm and is_expression(node.text):
-        return None
-    text = node.text[1:] if ctx.is_arm and node.text.startswith("[[") else node.text
-    return text
-
-
-def checkable(ctx: TemplateContext, node: AnyNode | None) -> str | None:
-    """A literal that is not empty and holds no placeholder."""
-    text = literal(ctx, node)
-    if not text or PLACEHOLDER.search(text):
-        return None
-    return text
 
 
 # -- AIB020 ---------------------------------------------------------------------------
@@ -196,21 +177,6 @@ def resource_ids(ctx: TemplateContext) -> None:
 
 
 # -- AIB022, AIB024 ---------------------------------------------------------------------
-
-
-def uri_fields(ctx: TemplateContext) -> list[tuple[str, AnyNode]]:
-    """(field name, node) of every script or file URI the build downloads."""
-    found: list[tuple[str, AnyNode]] = []
-    for step in ctx.template.steps:
-        for name in ("scriptUri", "sourceUri"):
-            node = step.field(name)
-            if node is not None:
-                found.append((name, node))
-    optimize = ctx.template.prop_object("optimize")
-    workload = optimize.get_ci("workload") if optimize is not None else None
-    if isinstance(workload, ObjectNode) and workload.get_ci("scriptUri") is not None:
-        found.append(("scriptUri", workload.get_ci("scriptUri")))  # type: ignore[arg-type]
-    return found
 
 
 _GITHUB_BLOB = re.compile(r"^https?://(www\.)?github\.com/([^/]+)/([^/]+)/blob/(.+)$", re.I)
@@ -447,42 +413,12 @@ def shared_staging(ctx: FileContext) -> None:
 
 # -- AIB030 ---------------------------------------------------------------------------
 
-_SAS = re.compile(r"[?&]sig=[^&\s'\"]{10,}", re.I)
-_SAS_CONTEXT = re.compile(r"[?&](sv|se|sp)=", re.I)
-_ACCOUNT_KEY = re.compile(r"AccountKey=[A-Za-z0-9+/]{20,}={0,2}", re.I)
-_PRIVATE_KEY = re.compile(r"-----BEGIN (RSA |EC |OPENSSH |DSA |ENCRYPTED )?PRIVATE KEY-----")
-_SECRET_NAME = re.compile(r"(pass(word|wd)?|secret|token|api_?key|access_?key|client_?secret|sas)$", re.I)
-_SECRET_OPTIONS = {"--password", "--client-secret", "--account-key", "--sas-token", "-AccountKey", "-Password", "-ClientSecret"}
-
-
-def _secret_in_text(text: str) -> str | None:
-    if _SAS.search(text) and _SAS_CONTEXT.search(text):
-        return "a SAS token (sig=...)"
-    if _ACCOUNT_KEY.search(text):
-        return "a storage account key (AccountKey=...)"
-    if _PRIVATE_KEY.search(text):
-        return "a private key"
-    return None
-
-
-def _is_literal_secret(value: str | None) -> bool:
-    text = value or ""
-    return (
-        len(text) >= 6
-        and "$" not in text
-        and not PLACEHOLDER.search(text)
-        and text.lower() not in ("password", "secret", "changeme")
-        # a command (`cat_passwd='getent passwd'`) or a path (`/etc/passwd`), not a secret
-        and not any(char.isspace() for char in text)
-        and not text.startswith(("/", "./", "~/"))
-    )
-
 
 @rule("AIB030", "error", "secret in the template", scope="template")
 def secrets(ctx: TemplateContext) -> None:
     for node in _strings(ctx.template.resource):
         text = literal(ctx, node)
-        what = _secret_in_text(text or "")
+        what = secret_in_text(text or "")
         if what:
             ctx.report(
                 "AIB030",
@@ -492,41 +428,6 @@ def secrets(ctx: TemplateContext) -> None:
     for script in ctx.scripts:
         for span, message, pointer in script_secrets(script):
             ctx.report("AIB030", span, message, pointer=pointer)
-
-
-def script_secrets(script: Any) -> list[tuple[Span, str, str]]:
-    """Literal secrets a Shell script passes to an option or assigns to a secret-named variable.
-
-    Read from the command model once; the script pass calls this while the model exists
-    (aiblint/scripts/collect.py) and the answer is kept on the script.
-    """
-    if "secrets" in script.summaries:
-        return script.summaries["secrets"]  # type: ignore[no-any-return]
-    found: list[tuple[Span, str, str]] = []
-    if script.language == "shell":
-        source = script.source
-        for command in script.model.commands:
-            words = command.args
-            for index, word in enumerate(words):
-                if word.text in _SECRET_OPTIONS and index + 1 < len(words) and _is_literal_secret(words[index + 1].value):
-                    found.append(
-                        (
-                            source.file_span(words[index + 1].start, words[index + 1].end),
-                            f"{word.text} is given a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
-                            source.line_pointer(source.line_of(word.start)),
-                        )
-                    )
-        for name, value, start, end in script.model.assignments:
-            if _SECRET_NAME.search(name) and _is_literal_secret(value):
-                found.append(
-                    (
-                        source.file_span(start, end),
-                        f"{name} is assigned a literal secret: it stays in the template and the build log; read it from Key Vault with the build VM's identity",
-                        source.line_pointer(source.line_of(start)),
-                    )
-                )
-    script.summaries["secrets"] = found
-    return found
 
 
 def _strings(root: AnyNode) -> list[StringNode]:

@@ -1,4 +1,4 @@
-"""Find every script of a template, parse it once, run the script rules, map findings back.
+"""Find every script of a template, parse it once, map the script rules' findings back.
 
 Scripts come from Shell/PowerShell customizers and in-VM validators (``inline``), and
 from local files that a ``scriptUri`` maps to through the ``script-roots`` config. Each
@@ -9,6 +9,7 @@ languages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,6 @@ from aiblint.armtext import EvalString
 from aiblint.diagnostics import Finding, Severity, Span
 from aiblint.jsontree import ArrayNode, StringNode
 from aiblint.model import Step
-from aiblint.registry import checks
 from aiblint.scripts.spans import ScriptSource
 from aiblint.suppress import ScriptComment, apply_suppressions
 
@@ -46,22 +46,26 @@ class Script:
 
     @cached_property
     def model(self) -> Any:
+        build: Callable[[str], Any]
         if self.language == "shell":
-            from aiblint.scripts.shell import ShellModel, analyse
-
-            try:
-                return analyse(self.source.text)
-            except RecursionError:  # thousands of nested ( ) or $( ): no real script
-                self.too_deep = True
-                return ShellModel(self.source.text)
-        from aiblint.scripts.powershell import PsModel
-        from aiblint.scripts.powershell import analyse as analyse_ps
-
+            from aiblint.scripts.shell import analyse as build
+        else:
+            from aiblint.scripts.powershell import analyse as build
         try:
-            return analyse_ps(self.source.text)
-        except RecursionError:
+            return build(self.source.text)
+        except RecursionError:  # thousands of nested ( ) or $( ): no real script
             self.too_deep = True
-            return PsModel(self.source.text)
+            return self.empty_model()
+
+    def empty_model(self) -> Any:
+        """A model with no commands: what the rules read of a script that could not be analysed."""
+        if self.language == "shell":
+            from aiblint.scripts.shell import ShellModel
+
+            return ShellModel(self.source.text)
+        from aiblint.scripts.powershell import PsModel
+
+        return PsModel(self.source.text)
 
 
 class ScriptContext:
@@ -196,38 +200,7 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def analyse_scripts(template: TemplateContext) -> None:
-    for script in template.scripts:
-        if script.language == "shell" and template.config.shellcheck:
-            _shellcheck(template, script)
-        rules = checks(script.language)
-        if not rules:
-            continue
-        context = ScriptContext(template, script)
-        for info in rules:
-            if info.check is not None and template.enabled(info.code):
-                info.check(context)
-        if script.too_deep:
-            note = f"a {script.language} script at {script.source.pointer} is nested too deeply to analyse: its script rules were skipped"
-            if note not in template.file.notes:
-                template.file.notes.append(note)
-        _flush(template, script)
-        _summarize(template, script)
-        script.release_model()
-
-
-def _summarize(template: TemplateContext, script: Script) -> None:
-    """Compute, while the model exists, what the template-level rules (run after this pass)
-    read from it: the build estimate's costs and AIB030's secrets."""
-    from aiblint.estimate import script_costs
-    from aiblint.rules.values import script_secrets
-
-    script_costs(script)
-    if template.enabled("AIB030"):
-        script_secrets(script)
-
-
-def _shellcheck(template: TemplateContext, script: Script) -> None:
+def shellcheck_pass(template: TemplateContext, script: Script) -> None:
     from aiblint.scripts import shellcheck
 
     binary = shellcheck.executable()
@@ -260,7 +233,7 @@ def _shellcheck(template: TemplateContext, script: Script) -> None:
         script.findings.append((line, finding))
 
 
-def _flush(template: TemplateContext, script: Script) -> None:
+def flush_findings(template: TemplateContext, script: Script) -> None:
     comments = [
         ScriptComment(
             c.text,

@@ -12,271 +12,18 @@ All offsets are character offsets in the script text handed in.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from aiblint.scripts.shell_model import Construct, Redirect, ShellCommand, ShellComment, ShellModel, Word
+from aiblint.scripts.shell_region import Region
+from aiblint.scripts.shell_wrappers import LOOKED_THROUGH, SHELLS, basename, env_prefix, sudo_prefix, value_after, wrapper_skip
 from aiblint.scripts.spans import CharOffsets, collection_paused, find_comments
-from aiblint.scripts.spans import RawComment as ShellComment
 
-# -- words and commands ---------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Word:
-    raw: str  # as written
-    start: int
-    end: int
-    value: str | None  # after quote removal when it has no expansion, else None
-    expansion: str | None = None  # the variable of an unquoted $VAR / ${VAR} word
-    local: int = -1  # offset in the text region it was parsed from (for sh -c strings)
-
-    @property
-    def text(self) -> str:
-        """The value where static, else the raw text (good enough for flags and paths)."""
-        return self.value if self.value is not None else self.raw
-
-
-@dataclass(slots=True)
-class Redirect:
-    operator: str  # '>', '>>', '<', '<<', '<<<', '&>', ...
-    target: Word | None
-    body: str | None = None  # a heredoc's text
-
-
-@dataclass(slots=True)
-class ShellCommand:
-    name: str  # effective command, basename (`/usr/bin/apt-get` -> `apt-get`)
-    name_word: Word
-    args: list[Word]
-    end: int  # end of the whole command as written
-    env: dict[str, str]  # exported variables that reach the command (known values)
-    sudo: bool
-    via: tuple[str, ...]  # wrappers looked through, outermost first
-    stdin_fed: bool  # input comes from a pipe, a redirect or a heredoc
-    piped_from: ShellCommand | None
-    redirects: list[Redirect]
-    dialect: str  # 'sh' (the inline script itself) or 'bash' (inside bash -c)
-    cwd: str | None
-    index: int = 0  # order in the script
-    # Whose exit status the script tests, so a failure neither stops `sh -e` nor goes unseen:
-    # "loop" (a while/until condition), "if" (an if/elif condition), "list" (left of && or ||),
-    # "not" (after !); "" for a plain command.
-    tested: str = ""
-    # Every rule asks for these, most for every command: computed once, on first use.
-    _words: list[str] | None = field(default=None, repr=False, compare=False)
-    _options: list[str] | None = field(default=None, repr=False, compare=False)
-    _positionals: list[Word] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def start(self) -> int:
-        return self.name_word.start
-
-    @property
-    def words(self) -> list[str]:
-        if self._words is None:
-            self._words = [w.text for w in self.args]
-        return self._words
-
-    def option_words(self) -> list[str]:
-        """Arguments that look like options (stops at a bare ``--``)."""
-        if self._options is not None:
-            return self._options
-        found = []
-        for text in self.words:
-            if text == "--":
-                break
-            if text.startswith("-") and len(text) > 1:
-                found.append(text)
-        self._options = found
-        return found
-
-    def has_option(self, *names: str) -> bool:
-        """True if any of ``names`` is given: ``-y`` also matches ``-qy``, and
-        ``--opt`` also matches ``--opt=value``."""
-        options = self.option_words()
-        for name in names:
-            for option in options:
-                if option == name or (name.startswith("--") and option.startswith(name + "=")):
-                    return True
-                if len(name) == 2 and not option.startswith("--") and name[1] in option[1:] and option[1:].isalpha():
-                    return True
-        return False
-
-    def count_short(self, letter: str) -> int:
-        return sum(o[1:].count(letter) for o in self.option_words() if not o.startswith("--") and o[1:].isalpha())
-
-    def positionals(self, takes_value: frozenset[str] = frozenset()) -> list[Word]:
-        """Non-option arguments, skipping the values of options listed in ``takes_value``."""
-        if not takes_value and self._positionals is not None:
-            return self._positionals
-        result: list[Word] = []
-        skip = False
-        after_dashdash = False
-        for word in self.args:
-            text = word.text
-            if skip:
-                skip = False
-                continue
-            if not after_dashdash and text == "--":
-                after_dashdash = True
-                continue
-            if not after_dashdash and text.startswith("-") and len(text) > 1:
-                if text in takes_value:
-                    skip = True
-                continue
-            result.append(word)
-        if not takes_value:
-            self._positionals = result
-        return result
-
-    def option_value(self, *names: str) -> str | None:
-        """The value of ``-o VALUE`` / ``--opt=VALUE`` / ``--opt VALUE``."""
-        args = self.args
-        for i, word in enumerate(args):
-            text = word.text
-            for name in names:
-                if text == name and i + 1 < len(args):
-                    return args[i + 1].text
-                if name.startswith("--") and text.startswith(name + "="):
-                    return text[len(name) + 1 :]
-        return None
-
-    def all_option_values(self, name: str) -> list[str]:
-        values = []
-        for i, word in enumerate(self.args):
-            if word.text == name and i + 1 < len(self.args):
-                values.append(self.args[i + 1].text)
-            elif word.text.startswith(name) and len(word.text) > len(name) and not name.startswith("--"):
-                values.append(word.text[len(name) :])
-            elif name.startswith("--") and word.text.startswith(name + "="):
-                values.append(word.text[len(name) + 1 :])
-        return values
-
-    @property
-    def subcommand(self) -> str | None:
-        positional = self.positionals()
-        return positional[0].text if positional else None
-
-    def output_files(self) -> list[tuple[str, str]]:
-        """(operator, target) of every output redirect."""
-        return [(r.operator, r.target.text) for r in self.redirects if r.target is not None and ">" in r.operator]
-
-    def heredoc(self) -> str | None:
-        for redirect in self.redirects:
-            if redirect.body is not None:
-                return redirect.body
-        return None
-
-
-@dataclass(slots=True)
-class Construct:
-    """A piece of bash-only syntax found in a ``/bin/sh`` script (AIB404)."""
-
-    what: str
-    start: int
-    end: int
-
-
-@dataclass
-class ShellModel:
-    text: str
-    commands: list[ShellCommand] = field(default_factory=list)
-    comments: list[ShellComment] = field(default_factory=list)
-    bashisms: list[Construct] = field(default_factory=list)
-    assignments: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # name, value, span
-    has_error_nodes: bool = False
-    _by_name: dict[str, list[ShellCommand]] | None = field(default=None, repr=False)
-
-    def named(self, names: Collection[str]) -> list[ShellCommand]:
-        """The commands whose effective name is one of ``names``, in script order.
-
-        Most rules judge a handful of commands: asking for those by name keeps a rule's cost
-        to its own commands instead of every command of a long script.
-        """
-        if self._by_name is None:
-            self._by_name = {}
-            for command in self.commands:
-                self._by_name.setdefault(command.name, []).append(command)
-        found = [command for name in names for command in self._by_name.get(name, ())]
-        found.sort(key=lambda command: command.index)
-        return found
-
-
-# -- wrappers -------------------------------------------------------------------------
-
-# Options that take a value, for each wrapper we look through.
-_SUDO_VALUE_OPTS = frozenset(
-    [
-        "-u",
-        "-g",
-        "-C",
-        "-D",
-        "-h",
-        "-p",
-        "-r",
-        "-t",
-        "-T",
-        "-U",
-        "--user",
-        "--group",
-        "--close-from",
-        "--chdir",
-        "--host",
-        "--prompt",
-        "--role",
-        "--type",
-        "--command-timeout",
-        "--other-user",
-    ]
-)
-_ENV_VALUE_OPTS = frozenset(["-u", "-C", "-S", "--unset", "--chdir", "--split-string"])
-_TIMEOUT_VALUE_OPTS = frozenset(["-s", "-k", "--signal", "--kill-after"])
-_XARGS_VALUE_OPTS = frozenset(
-    [
-        "-I",
-        "-i",
-        "-n",
-        "-P",
-        "-d",
-        "-L",
-        "-l",
-        "-s",
-        "-a",
-        "-E",
-        "-e",
-        "--max-args",
-        "--max-procs",
-        "--delimiter",
-        "--max-lines",
-        "--arg-file",
-        "--replace",
-        "--eof",
-    ]
-)
-_NICE_VALUE_OPTS = frozenset(["-n", "--adjustment"])
-_IONICE_VALUE_OPTS = frozenset(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"])
-_SIMPLE_WRAPPERS = frozenset(["nohup", "time", "exec", "eatmydata", "unbuffer", "stdbuf", "doas", "chronic"])
-_SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ksh"])
-# Every command _emit looks through to reach the command it runs.
-_LOOKED_THROUGH = _SIMPLE_WRAPPERS | {
-    "sudo",
-    "env",
-    "command",
-    "timeout",
-    "nice",
-    "ionice",
-    "xargs",
-    "chroot",
-    "flock",
-    "runuser",
-}
-
-
-def _basename(text: str) -> str:
-    return posixpath.basename(text) if "/" in text else text
-
+# The model's types are re-exported: rules and tests import them from here as before.
+__all__ = ["Construct", "Redirect", "ShellCommand", "ShellComment", "ShellModel", "Word", "analyse", "parse_tree"]
 
 # -- tree-sitter plumbing -------------------------------------------------------------
 
@@ -348,12 +95,12 @@ class _Walker:
         root = tree.root_node
         if top and root.has_error:
             self.model.has_error_nodes = True
-        region = _Region(text, chars, to_script)
+        region = Region(text, chars, to_script)
         if top:
             self.model.comments = find_comments(root, chars.data, text, lambda n: n.start_byte, region.span, region.node_text)
         self.walk(root, region, state)
 
-    def walk(self, node: Any, region: _Region, state: _State) -> None:
+    def walk(self, node: Any, region: Region, state: _State) -> None:
         kind = node.type
         handler = _HANDLERS.get(kind)  # `_n_<node type>` methods
         if handler is not None:
@@ -368,20 +115,20 @@ class _Walker:
             self.walk(child, region, state)
 
     # -- structure ----------------------------------------------------------------------
-    def _n_process_substitution(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_process_substitution(self, node: Any, region: Region, state: _State) -> None:
         start, _ = region.span(node)
         self._bashism(state, "`<( )` process substitution (use a temporary file or a pipe)", start, start + 2)
         inner = state.child(stdin_fed=False)
         for child in node.named_children:
             self.walk(child, region, inner)
 
-    def _n_comment(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_comment(self, node: Any, region: Region, state: _State) -> None:
         return
 
-    def _n_heredoc_body(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_heredoc_body(self, node: Any, region: Region, state: _State) -> None:
         return  # text handed to a command, not commands
 
-    def _n_pipeline(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_pipeline(self, node: Any, region: Region, state: _State) -> None:
         previous: ShellCommand | None = None
         first = True
         for child in node.named_children:
@@ -394,7 +141,7 @@ class _Walker:
                 previous = self.model.commands[-1]
             first = False
 
-    def _n_redirected_statement(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_redirected_statement(self, node: Any, region: Region, state: _State) -> None:
         redirects, fed = self._redirects(node.children, region, state)
         body = node.child_by_field_name("body")
         inner = state.child(stdin_fed=True) if fed else state
@@ -418,7 +165,7 @@ class _Walker:
             if redirect_node.type == "heredoc_redirect":
                 self._after_heredoc_start(redirect_node, region, state, main)
 
-    def _after_heredoc_start(self, redirect: Any, region: _Region, state: _State, main: ShellCommand | None) -> None:
+    def _after_heredoc_start(self, redirect: Any, region: Region, state: _State, main: ShellCommand | None) -> None:
         """The rest of the `<<EOF` line, which tree-sitter-bash nests in the heredoc node:
         `cat <<EOF | sudo tee FILE` (a pipeline fed by cat), `cat <<EOF > f && next`."""
         for child in redirect.named_children:
@@ -435,7 +182,7 @@ class _Walker:
             else:
                 self.walk(child, region, state)
 
-    def _redirects(self, nodes: list[Any], region: _Region, state: _State | None = None) -> tuple[list[Redirect], bool]:
+    def _redirects(self, nodes: list[Any], region: Region, state: _State | None = None) -> tuple[list[Redirect], bool]:
         redirects: list[Redirect] = []
         fed = False
         for child in nodes:
@@ -469,10 +216,10 @@ class _Walker:
                 fed = True
         return redirects, fed
 
-    def _n_if_statement(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_if_statement(self, node: Any, region: Region, state: _State) -> None:
         self._walk_with_condition(node, region, state, "if")
 
-    def _n_elif_clause(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_elif_clause(self, node: Any, region: Region, state: _State) -> None:
         # no `condition` field here (tree-sitter-bash 0.25): the condition is what comes before `then`
         in_condition = True
         for child in node.children:
@@ -484,10 +231,10 @@ class _Walker:
                 else:
                     self.walk(child, region, state)
 
-    def _n_while_statement(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_while_statement(self, node: Any, region: Region, state: _State) -> None:
         self._walk_with_condition(node, region, state, "loop")
 
-    def _walk_with_condition(self, node: Any, region: _Region, state: _State, how: str) -> None:
+    def _walk_with_condition(self, node: Any, region: Region, state: _State, how: str) -> None:
         # The condition runs in the same shell: the state is shared, only `tested` changes.
         for index, child in enumerate(node.children):
             if not child.is_named:
@@ -497,12 +244,12 @@ class _Walker:
             else:
                 self.walk(child, region, state)
 
-    def _walk_tested(self, node: Any, region: _Region, state: _State, how: str) -> None:
+    def _walk_tested(self, node: Any, region: Region, state: _State, how: str) -> None:
         saved, state.tested = state.tested, how
         self.walk(node, region, state)
         state.tested = saved  # (an exception abandons the whole model, state and all)
 
-    def _n_list(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_list(self, node: Any, region: Region, state: _State) -> None:
         # `a && b`, `a || b`: a's status decides what runs next (sh -e ignores its failure)
         named = node.named_children
         for position, child in enumerate(named):
@@ -511,18 +258,18 @@ class _Walker:
             else:
                 self.walk(child, region, state)
 
-    def _n_negated_command(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_negated_command(self, node: Any, region: Region, state: _State) -> None:
         for child in node.named_children:
             self._walk_tested(child, region, state, "not")
 
-    def _n_function_definition(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_function_definition(self, node: Any, region: Region, state: _State) -> None:
         if node.children and node.children[0].type == "function":
             start, end = region.span(node.children[0])
             self._bashism(state, "the `function` keyword (write `name() { ...; }`)", start, end)
         for child in node.named_children:
             self.walk(child, region, state)
 
-    def _n_test_command(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_test_command(self, node: Any, region: Region, state: _State) -> None:
         if node.children and node.children[0].type == "[[":
             start, _ = region.span(node.children[0])
             _, _end = region.span(node)
@@ -530,11 +277,11 @@ class _Walker:
         for child in node.named_children:
             self.walk(child, region, state)
 
-    def _n_arithmetic_expansion(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_arithmetic_expansion(self, node: Any, region: Region, state: _State) -> None:
         for child in node.named_children:
             self.walk(child, region, state)
 
-    def _n_compound_statement(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_compound_statement(self, node: Any, region: Region, state: _State) -> None:
         first = node.children[0] if node.children else None
         if first is not None and first.type == "((":
             start, _ = region.span(first)
@@ -542,11 +289,11 @@ class _Walker:
         for child in node.named_children:
             self.walk(child, region, state)
 
-    def _n_array(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_array(self, node: Any, region: Region, state: _State) -> None:
         start, end = region.span(node)
         self._bashism(state, "an array", start, end)
 
-    def _n_expansion(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_expansion(self, node: Any, region: Region, state: _State) -> None:
         operators = [c.type for c in node.children if not c.is_named]
         start, end = region.span(node)
         if any(op in ("/", "//", "/#", "/%") for op in operators):
@@ -560,17 +307,17 @@ class _Walker:
         for child in node.named_children:
             self.walk(child, region, state)
 
-    def _n_ansi_c_string(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_ansi_c_string(self, node: Any, region: Region, state: _State) -> None:
         start, end = region.span(node)
         self._bashism(state, "`$'...'` quoting", start, end)
 
-    def _n_c_style_for_statement(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_c_style_for_statement(self, node: Any, region: Region, state: _State) -> None:
         start, _ = region.span(node)
         self._bashism(state, "a C-style `for ((...))` loop (use `for i in 1 2 3` or a `while` loop)", start, start + 3)
         for child in node.named_children:
             self.walk(child, region, state)
 
-    def _n_for_statement(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_for_statement(self, node: Any, region: Region, state: _State) -> None:
         if node.children and node.children[0].type == "select":
             start, end = region.span(node.children[0])
             self._bashism(state, "`select`", start, end)
@@ -582,7 +329,7 @@ class _Walker:
         for child in node.named_children:
             self.walk(child, region, inner)
 
-    def _n_declaration_command(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_declaration_command(self, node: Any, region: Region, state: _State) -> None:
         keyword = node.children[0].type if node.children else ""
         if keyword in ("declare", "typeset"):
             start, end = region.span(node.children[0])
@@ -600,14 +347,14 @@ class _Walker:
             else:
                 self.walk(child, region, state)
 
-    def _n_variable_assignment(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_variable_assignment(self, node: Any, region: Region, state: _State) -> None:
         name, value = self._assignment(node, region, state)
         if name is not None:
             _set_variable(state.variables, name, value)
             if name in state.exported:
                 state.exported[name] = value or ""
 
-    def _assignment(self, node: Any, region: _Region, state: _State) -> tuple[str | None, str | None]:
+    def _assignment(self, node: Any, region: Region, state: _State) -> tuple[str | None, str | None]:
         name_node = node.child_by_field_name("name")
         value_node = node.child_by_field_name("value")
         for child in node.named_children:
@@ -625,7 +372,7 @@ class _Walker:
         return name, word.value
 
     # -- commands -----------------------------------------------------------------------
-    def _n_command(self, node: Any, region: _Region, state: _State) -> None:
+    def _n_command(self, node: Any, region: Region, state: _State) -> None:
         # tree-sitter-bash 0.25 sometimes hangs the next line's words on the last command
         # of a pipeline (`a | b\nc && d`). An unescaped newline always ends a simple
         # command in sh, so split the node's children at such gaps.
@@ -649,7 +396,7 @@ class _Walker:
         for number, children in enumerate(groups):
             self._simple_command(children, region, state if number == 0 else state.child(stdin_fed=False))
 
-    def _simple_command(self, children: list[Any], region: _Region, state: _State) -> None:
+    def _simple_command(self, children: list[Any], region: Region, state: _State) -> None:
         prefix_env: dict[str, str] = {}
         prefix_values: dict[str, str | None] = {}  # None: known only when the script runs
         words: list[Word] = []
@@ -685,7 +432,7 @@ class _Walker:
         env.update(prefix_env)
         self._emit(words, end, env, state, region, inline_redirects)
 
-    def _words(self, node: Any, region: _Region, state: _State) -> list[Word]:
+    def _words(self, node: Any, region: Region, state: _State) -> list[Word]:
         kind = node.type
         if kind in _LEAF_WORDS:
             return [region.word(node, state.variables, kind)]
@@ -714,7 +461,7 @@ class _Walker:
         end: int,
         env: dict[str, str],
         state: _State,
-        region: _Region,
+        region: Region,
         redirects: list[Redirect],
     ) -> None:
         via = list(state.via)
@@ -722,12 +469,12 @@ class _Walker:
         index = 0
         first = words[0].text
         # Most commands are neither a wrapper nor `VAR=value cmd`: skip the look-through loop.
-        plain = "=" not in first and "/" not in first and first not in _LOOKED_THROUGH
+        plain = "=" not in first and "/" not in first and first not in LOOKED_THROUGH
         while not plain and index < len(words):
-            name = _basename(words[index].text)
+            name = basename(words[index].text)
             rest = words[index + 1 :]
             if name == "sudo":
-                consumed, keep_env, assigned = _sudo_prefix(rest)
+                consumed, keep_env, assigned = sudo_prefix(rest)
                 if not keep_env:
                     env = {k: v for k, v in env.items() if k in ("PATH",)}
                 env.update(assigned)
@@ -736,14 +483,14 @@ class _Walker:
                 index += 1 + consumed
                 continue
             if name == "env":
-                consumed, assigned, clear = _env_prefix(rest)
+                consumed, assigned, clear = env_prefix(rest)
                 if clear:
                     env = {}
                 env.update(assigned)
                 via.append("env")
                 index += 1 + consumed
                 continue
-            skip = _wrapper_skip(name, rest)
+            skip = wrapper_skip(name, rest)
             if skip is not None:
                 via.append(name)
                 index += 1 + skip
@@ -761,7 +508,7 @@ class _Walker:
         if index >= len(words):
             return
         name_word = words[index]
-        name = _basename(name_word.text)
+        name = basename(name_word.text)
         args = words[index + 1 :]
         command = ShellCommand(
             name=name,
@@ -798,15 +545,15 @@ class _Walker:
                 if word.value and "=" in word.value:
                     key, value = word.value.split("=", 1)
                     state.exported[key] = value
-        if name in _SHELLS or name in ("su", "runuser"):
+        if name in SHELLS or name in ("su", "runuser"):
             self._reparse_c_string(command, region, state, env)
         self.last_command = command  # the outer command, not one inside its sh -c string
 
-    def _reparse_c_string(self, command: ShellCommand, region: _Region, state: _State, env: dict[str, str]) -> None:
+    def _reparse_c_string(self, command: ShellCommand, region: Region, state: _State, env: dict[str, str]) -> None:
         """`sh -c '...'`, `bash -c "..."`, `su -c '...'`: the string holds commands."""
         script_word: Word | None = None
         dialect = state.dialect
-        if command.name in _SHELLS:
+        if command.name in SHELLS:
             args = command.args
             for i, word in enumerate(args):
                 text = word.text
@@ -817,7 +564,7 @@ class _Walker:
                     break
             dialect = "bash" if command.name == "bash" else ("sh" if command.name in ("sh", "dash") else "bash")
         elif command.name in ("su", "runuser"):
-            script_word = _value_after(command.args, ("-c", "--command"))
+            script_word = value_after(command.args, ("-c", "--command"))
             dialect = "sh"
         if script_word is None:
             return
@@ -845,244 +592,6 @@ def _set_variable(variables: dict[str, str], name: str, value: str | None) -> No
 
 
 _HANDLERS = {name[3:]: method for name, method in vars(_Walker).items() if name.startswith("_n_")}
-
-
-def _value_after(args: list[Word], names: tuple[str, ...]) -> Word | None:
-    for i, word in enumerate(args):
-        if word.text in names and i + 1 < len(args):
-            return args[i + 1]
-    return None
-
-
-def _sudo_prefix(args: list[Word]) -> tuple[int, bool, dict[str, str]]:
-    """How many words are sudo's own options, whether it keeps the environment, and the
-    VAR=value assignments it passes."""
-    i = 0
-    keep = False
-    assigned: dict[str, str] = {}
-    while i < len(args):
-        text = args[i].text
-        if text == "--":
-            i += 1
-            break
-        if text in ("-E", "--preserve-env") or text.startswith("--preserve-env="):
-            keep = True
-            i += 1
-            continue
-        if text in _SUDO_VALUE_OPTS:
-            i += 2
-            continue
-        if text.startswith("--") or (text.startswith("-") and len(text) > 1):
-            if text.startswith("-") and not text.startswith("--") and "E" in text[1:]:
-                keep = True
-            i += 1
-            continue
-        if "=" in text and text.split("=", 1)[0].isidentifier():
-            key, value = text.split("=", 1)
-            assigned[key] = value
-            i += 1
-            continue
-        break
-    return i, keep, assigned
-
-
-def _env_prefix(args: list[Word]) -> tuple[int, dict[str, str], bool]:
-    i = 0
-    assigned: dict[str, str] = {}
-    clear = False
-    while i < len(args):
-        text = args[i].text
-        if text in ("-i", "--ignore-environment", "-"):
-            clear = True
-            i += 1
-        elif text in _ENV_VALUE_OPTS:
-            i += 2
-        elif text.startswith("-") and len(text) > 1 and "=" not in text:
-            i += 1
-        elif "=" in text and text.split("=", 1)[0].isidentifier():
-            key, value = text.split("=", 1)
-            assigned[key] = value
-            i += 1
-        else:
-            break
-    return i, assigned, clear
-
-
-def _wrapper_skip(name: str, rest: list[Word]) -> int | None:
-    """Words to skip after a wrapper command to reach the command it runs (None: not a wrapper)."""
-    if name in _SIMPLE_WRAPPERS:
-        i = 0
-        while i < len(rest) and rest[i].text.startswith("-") and name in ("stdbuf", "time", "exec"):
-            i += 1
-        return i if i < len(rest) else None
-    if name == "command":
-        if rest and rest[0].text in ("-v", "-V"):
-            return None  # `command -v x` asks where x is; it runs nothing
-        i = 1 if rest and rest[0].text == "-p" else 0
-        return i if i < len(rest) else None
-    if name in ("timeout", "nice", "ionice", "xargs", "chroot", "flock", "runuser"):
-        value_opts = {
-            "timeout": _TIMEOUT_VALUE_OPTS,
-            "nice": _NICE_VALUE_OPTS,
-            "ionice": _IONICE_VALUE_OPTS,
-            "xargs": _XARGS_VALUE_OPTS,
-            "chroot": frozenset({"--userspec", "--groups"}),
-            "flock": frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}),
-            "runuser": frozenset({"-u", "-g", "-G", "--user", "--group"}),
-        }[name]
-        i = 0
-        while i < len(rest):
-            text = rest[i].text
-            if text == "--":
-                i += 1
-                break
-            if text in ("-c", "--command") and name == "runuser":
-                return None  # handled as a command string
-            if text in value_opts:
-                i += 2
-                continue
-            if text.startswith("-") and len(text) > 1:
-                i += 1
-                continue
-            break
-        if name in ("timeout", "chroot", "flock"):
-            i += 1  # the duration / the new root / the lock file
-        return i if i < len(rest) else None
-    return None
-
-
-class _Region:
-    """A parsed text and the map from its character offsets to the script's."""
-
-    def __init__(self, text: str, chars: CharOffsets, to_script: Callable[[int], int] | None) -> None:
-        # parse_tree shows tree-sitter ASCII only, so its byte offsets are character offsets
-        self.text = text
-        self.chars = chars
-        self.to_script = to_script  # None: this region is the script itself
-
-    def local(self, byte: int) -> int:
-        return byte
-
-    def span(self, node: Any) -> tuple[int, int]:
-        to = self.to_script
-        if to is None:
-            return node.start_byte, node.end_byte
-        return to(node.start_byte), to(node.end_byte)
-
-    def node_text(self, node: Any) -> str:
-        return self.text[node.start_byte : node.end_byte]
-
-    def word(self, node: Any, variables: dict[str, str] | None = None, kind: str | None = None) -> Word:
-        first, last = node.start_byte, node.end_byte
-        to = self.to_script
-        start, end = (first, last) if to is None else (to(first), to(last))
-        raw = self.text[first:last]
-        kind = kind or node.type
-        if kind == "word" and "\\" not in raw:
-            return Word(raw, start, end, raw, None, first)  # the common case, kept cheap
-        value = _static_value(node, self, variables)
-        expansion = None
-        if kind == "simple_expansion" or kind == "expansion":
-            named = node.named_children
-            if kind == "simple_expansion" or len(named) == 1:
-                names = [c for c in named if c.type == "variable_name"]
-                if names:
-                    expansion = self.node_text(names[0])
-        return Word(raw, start, end, value, expansion, first)
-
-    def script_offset(self, local: int) -> int:
-        return local if self.to_script is None else self.to_script(local)
-
-    def inner_text(self, word: Word) -> tuple[str, Callable[[int], int]] | None:
-        """The text a shell string hands to `sh -c`, and the map back to the script."""
-        local_start = word.local if word.local >= 0 else None
-        raw = word.raw
-        if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
-            base = word.start + 1
-            return raw[
-                1:-1
-            ], lambda offset: self.script_offset(local_start + 1 + offset) if local_start is not None else base + offset
-        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            text, positions = _unescape_double(raw[1:-1])
-
-            def mapping(offset: int) -> int:
-                index = positions[min(offset, len(positions) - 1)]
-                return self.script_offset(local_start + 1 + index) if local_start is not None else word.start + 1 + index
-
-            return text, mapping
-        if word.value is not None and "'" not in raw and '"' not in raw and "\\" not in raw:
-            return (
-                raw,
-                lambda offset: self.script_offset(local_start + offset) if local_start is not None else word.start + offset,
-            )
-        return None
-
-
-def _unescape_double(raw: str) -> tuple[str, list[int]]:
-    """Inside double quotes a backslash escapes only $ ` " \\ and newline."""
-    out: list[str] = []
-    positions: list[int] = []
-    i = 0
-    while i < len(raw):
-        char = raw[i]
-        if char == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\\n':
-            if raw[i + 1] != "\n":
-                out.append(raw[i + 1])
-                positions.append(i + 1)
-            i += 2
-            continue
-        out.append(char)
-        positions.append(i)
-        i += 1
-    positions.append(len(raw))
-    return "".join(out), positions
-
-
-def _static_value(node: Any, region: _Region, variables: dict[str, str] | None) -> str | None:
-    kind = node.type
-    if kind in ("word", "number"):
-        text = region.node_text(node)
-        if "\\" in text:
-            out = []
-            i = 0
-            while i < len(text):
-                if text[i] == "\\" and i + 1 < len(text):
-                    out.append(text[i + 1])
-                    i += 2
-                else:
-                    out.append(text[i])
-                    i += 1
-            return "".join(out)
-        return text
-    if kind == "raw_string":
-        return region.node_text(node)[1:-1]
-    if kind == "string":
-        parts = []
-        for child in node.named_children:
-            if child.type == "string_content":
-                parts.append(_unescape_double(region.node_text(child))[0])
-            elif child.type in ("simple_expansion", "expansion") and variables is not None:
-                names = [c for c in child.named_children if c.type == "variable_name"]
-                if len(child.named_children) == 1 and names and region.node_text(names[0]) in variables:
-                    parts.append(variables[region.node_text(names[0])])
-                else:
-                    return None
-            else:
-                return None
-        return "".join(parts)
-    if kind == "concatenation":
-        parts = []
-        for child in node.named_children:
-            value = _static_value(child, region, variables)
-            if value is None:
-                return None
-            parts.append(value)
-        return "".join(parts)
-    if kind in ("simple_expansion", "expansion") and variables is not None:
-        names = [c for c in node.named_children if c.type == "variable_name"]
-        if len(node.named_children) == 1 and names and region.node_text(names[0]) in variables:
-            return None  # unquoted: split by the caller
-    return None
 
 
 def analyse(text: str, dialect: str = "sh", environment: dict[str, str] | None = None) -> ShellModel:

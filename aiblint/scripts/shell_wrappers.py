@@ -1,0 +1,187 @@
+"""Wrapper commands the Shell model looks through (``sudo``, ``env``, ``timeout``, ``xargs``, ...).
+
+For each, which of its options take a value, so the walk can find the command it runs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from aiblint.scripts.shell_model import Word
+
+# -- wrappers -------------------------------------------------------------------------
+
+# Options that take a value, for each wrapper we look through.
+_SUDO_VALUE_OPTS = frozenset(
+    [
+        "-u",
+        "-g",
+        "-C",
+        "-D",
+        "-h",
+        "-p",
+        "-r",
+        "-t",
+        "-T",
+        "-U",
+        "--user",
+        "--group",
+        "--close-from",
+        "--chdir",
+        "--host",
+        "--prompt",
+        "--role",
+        "--type",
+        "--command-timeout",
+        "--other-user",
+    ]
+)
+_ENV_VALUE_OPTS = frozenset(["-u", "-C", "-S", "--unset", "--chdir", "--split-string"])
+_TIMEOUT_VALUE_OPTS = frozenset(["-s", "-k", "--signal", "--kill-after"])
+_XARGS_VALUE_OPTS = frozenset(
+    [
+        "-I",
+        "-i",
+        "-n",
+        "-P",
+        "-d",
+        "-L",
+        "-l",
+        "-s",
+        "-a",
+        "-E",
+        "-e",
+        "--max-args",
+        "--max-procs",
+        "--delimiter",
+        "--max-lines",
+        "--arg-file",
+        "--replace",
+        "--eof",
+    ]
+)
+_NICE_VALUE_OPTS = frozenset(["-n", "--adjustment"])
+_IONICE_VALUE_OPTS = frozenset(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"])
+_SIMPLE_WRAPPERS = frozenset(["nohup", "time", "exec", "eatmydata", "unbuffer", "stdbuf", "doas", "chronic"])
+SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ksh"])
+# Every command _emit looks through to reach the command it runs.
+LOOKED_THROUGH = _SIMPLE_WRAPPERS | {
+    "sudo",
+    "env",
+    "command",
+    "timeout",
+    "nice",
+    "ionice",
+    "xargs",
+    "chroot",
+    "flock",
+    "runuser",
+}
+
+
+def basename(text: str) -> str:
+    return posixpath.basename(text) if "/" in text else text
+
+
+def value_after(args: list[Word], names: tuple[str, ...]) -> Word | None:
+    for i, word in enumerate(args):
+        if word.text in names and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def sudo_prefix(args: list[Word]) -> tuple[int, bool, dict[str, str]]:
+    """How many words are sudo's own options, whether it keeps the environment, and the
+    VAR=value assignments it passes."""
+    i = 0
+    keep = False
+    assigned: dict[str, str] = {}
+    while i < len(args):
+        text = args[i].text
+        if text == "--":
+            i += 1
+            break
+        if text in ("-E", "--preserve-env") or text.startswith("--preserve-env="):
+            keep = True
+            i += 1
+            continue
+        if text in _SUDO_VALUE_OPTS:
+            i += 2
+            continue
+        if text.startswith("--") or (text.startswith("-") and len(text) > 1):
+            if text.startswith("-") and not text.startswith("--") and "E" in text[1:]:
+                keep = True
+            i += 1
+            continue
+        if "=" in text and text.split("=", 1)[0].isidentifier():
+            key, value = text.split("=", 1)
+            assigned[key] = value
+            i += 1
+            continue
+        break
+    return i, keep, assigned
+
+
+def env_prefix(args: list[Word]) -> tuple[int, dict[str, str], bool]:
+    i = 0
+    assigned: dict[str, str] = {}
+    clear = False
+    while i < len(args):
+        text = args[i].text
+        if text in ("-i", "--ignore-environment", "-"):
+            clear = True
+            i += 1
+        elif text in _ENV_VALUE_OPTS:
+            i += 2
+        elif text.startswith("-") and len(text) > 1 and "=" not in text:
+            i += 1
+        elif "=" in text and text.split("=", 1)[0].isidentifier():
+            key, value = text.split("=", 1)
+            assigned[key] = value
+            i += 1
+        else:
+            break
+    return i, assigned, clear
+
+
+def wrapper_skip(name: str, rest: list[Word]) -> int | None:
+    """Words to skip after a wrapper command to reach the command it runs (None: not a wrapper)."""
+    if name in _SIMPLE_WRAPPERS:
+        i = 0
+        while i < len(rest) and rest[i].text.startswith("-") and name in ("stdbuf", "time", "exec"):
+            i += 1
+        return i if i < len(rest) else None
+    if name == "command":
+        if rest and rest[0].text in ("-v", "-V"):
+            return None  # `command -v x` asks where x is; it runs nothing
+        i = 1 if rest and rest[0].text == "-p" else 0
+        return i if i < len(rest) else None
+    if name in ("timeout", "nice", "ionice", "xargs", "chroot", "flock", "runuser"):
+        value_opts = {
+            "timeout": _TIMEOUT_VALUE_OPTS,
+            "nice": _NICE_VALUE_OPTS,
+            "ionice": _IONICE_VALUE_OPTS,
+            "xargs": _XARGS_VALUE_OPTS,
+            "chroot": frozenset({"--userspec", "--groups"}),
+            "flock": frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}),
+            "runuser": frozenset({"-u", "-g", "-G", "--user", "--group"}),
+        }[name]
+        i = 0
+        while i < len(rest):
+            text = rest[i].text
+            if text == "--":
+                i += 1
+                break
+            if text in ("-c", "--command") and name == "runuser":
+                return None  # handled as a command string
+            if text in value_opts:
+                i += 2
+                continue
+            if text.startswith("-") and len(text) > 1:
+                i += 1
+                continue
+            break
+        if name in ("timeout", "chroot", "flock"):
+            i += 1  # the duration / the new root / the lock file
+        return i if i < len(rest) else None
+    return None
