@@ -10,6 +10,7 @@ import re
 from typing import Protocol
 
 from aiblint.arm import is_expression
+from aiblint.armtext import EvalString
 from aiblint.jsontree import AnyNode, ObjectNode, StringNode
 from aiblint.model import Template
 
@@ -28,11 +29,15 @@ PLACEHOLDER = re.compile(r"<[A-Za-z][^<>\n]{0,80}>|^<[A-Za-z][\w .-]{0,80}$")
 
 
 def literal(ctx: TemplateContext, node: AnyNode | None) -> str | None:
-    """The string as the service receives it, or None for expressions and non-strings."""
+    """The string as the service receives it: an ARM expression evaluated where the
+    deployment would (parameter defaults, a parameter file, variables, pure functions);
+    None for non-strings and for what only the deployment knows."""
+    if isinstance(node, EvalString):
+        return node.text  # already evaluated (a field that was an expression)
     if not isinstance(node, StringNode):
         return None
     if ctx.is_arm and is_expression(node.text):
-        return None
+        return ctx.template.resolver.text(node)
     text = node.text[1:] if ctx.is_arm and node.text.startswith("[[") else node.text
     return text
 
