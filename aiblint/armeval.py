@@ -119,6 +119,32 @@ class Scope:
         kind = declared.get_ci("type") if declared is not None else None
         return kind.text.lower() if isinstance(kind, StringNode) else ""
 
+    def secure_references(self, text: str, seen: set[str] | None = None) -> list[str]:
+        """The secureString/secureObject parameters an expression's value is built from,
+        through variables too (their values are unknown, their flow is not)."""
+        try:
+            tree = parse_expression(text)
+        except ExpressionError:
+            return []
+        seen = set() if seen is None else seen
+        found: list[str] = []
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Access):
+                stack.extend([node.target, node.key])
+            elif isinstance(node, Call):
+                name = node.name.lower()
+                first = node.args[0] if node.args and isinstance(node.args[0], str) else None
+                if name == "parameters" and first is not None and self.parameter_type(first) in ("securestring", "secureobject"):
+                    found.append(str(first))
+                elif name == "variables" and first is not None and first.lower() not in seen:
+                    seen.add(first.lower())
+                    for string in _expression_strings(self.variable_nodes.get(first.lower())):
+                        found.extend(self.secure_references(string, seen))
+                stack.extend(node.args)
+        return found
+
     # -- references, each evaluated once ---------------------------------------------------
     def reference(self, kind: str, name: str) -> Any:
         key = f"{kind}:{name.lower()}"
@@ -268,6 +294,21 @@ class Scope:
         if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(target):
             return target[key]
         return UNKNOWN
+
+
+def _expression_strings(node: AnyNode | None) -> list[str]:
+    """Every expression text under a JSON node (a variable's definition)."""
+    found: list[str] = []
+    stack = [node] if node is not None else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, StringNode) and is_expression(item.text):
+            found.append(item.text)
+        elif isinstance(item, ObjectNode):
+            stack.extend(m.value for m in item.members)
+        elif isinstance(item, ArrayNode):
+            stack.extend(item.items)
+    return found
 
 
 def _copy_index(args: list[Any], env: dict[str, Any]) -> Any:

@@ -284,3 +284,12 @@ def test_no_api_version_in_a_rest_body_is_info():
     body = {k: v for k, v in _REPLICATION["resources"][0].items() if k != "apiVersion"}
     (note,) = [d for d in _lint(json.dumps(body)).diagnostics if d.code == "AIB003"]
     assert note.severity.label == "info"
+
+
+def test_a_secure_parameter_in_inline_is_reported_where_it_is_used():
+    path = ROOT / "fixtures" / "AIB030" / "secure_parameter_in_inline.json"
+    result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
+    found = [d for d in result.diagnostics if d.code == "AIB030"]
+    assert [d.message.split("'")[1] for d in found] == ["appToken", "adminPassword"]  # the second through a variable
+    text = path.read_text().splitlines()
+    assert text[found[0].line - 1][found[0].column - 1 :].startswith('"[format(')

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aiblint.arm import is_expression
 from aiblint.context import FileContext
 from aiblint.diagnostics import Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
@@ -428,6 +429,29 @@ def secrets(ctx: TemplateContext) -> None:
     for script in ctx.scripts:
         for span, message, pointer in script_secrets(script):
             ctx.report("AIB030", span, message, pointer=pointer)
+    for node, name in secure_parameters_in_inline(ctx):
+        ctx.report(
+            "AIB030",
+            node,
+            f"the secure parameter '{name}' lands in an inline script: the service stores the image template with its inline scripts in plain text (a secureString stays secret only in the deployment); fetch the secret in the script instead (Key Vault with the build VM identity)",
+        )
+
+
+def secure_parameters_in_inline(ctx: TemplateContext) -> list[tuple[StringNode, str]]:
+    """(use site, parameter) for each inline line or ``inline`` expression built from a
+    secureString/secureObject parameter."""
+    scope = ctx.template.resolver.scope
+    if scope is None:
+        return []
+    found: list[tuple[StringNode, str]] = []
+    for step in ctx.template.steps:
+        written = step.written("inline")
+        lines = [written] if isinstance(written, StringNode) else written.items if isinstance(written, ArrayNode) else []
+        for line in lines:
+            if isinstance(line, StringNode) and is_expression(line.text):
+                for name in dict.fromkeys(scope.secure_references(line.text)):
+                    found.append((line, name))
+    return found
 
 
 def _strings(root: AnyNode) -> list[StringNode]:
