@@ -75,6 +75,16 @@ def get_ci(value: dict, key: str) -> Any:  # type: ignore[type-arg]
     return UNKNOWN
 
 
+class Deferred:
+    """A value a parent deployment passes, evaluated (in the parent's scope) only when used."""
+
+    __slots__ = ("node", "scope")
+
+    def __init__(self, node: AnyNode, scope: Scope) -> None:
+        self.node = node
+        self.scope = scope
+
+
 class Scope:
     """One deployment template's parameters and variables (``template`` None: a bare file)."""
 
@@ -165,7 +175,8 @@ class Scope:
     def _reference(self, kind: str, name: str) -> Any:
         if kind == "parameters":
             if name in self.supplied:
-                return self.supplied[name]
+                value = self.supplied[name]
+                return value.scope.node_value(value.node, {}) if isinstance(value, Deferred) else value
             if name not in self.declared:
                 return UNKNOWN
             return self.node_value(self.parameter_default(name), {})

@@ -8,6 +8,7 @@ inside nested ``Microsoft.Resources/deployments`` with an inline ``template``.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -71,9 +72,9 @@ def _walk_deployment(
 ) -> None:
     if depth > 16:
         return
-    pending = _resources(template)
+    pending = deque(_resources(template))
     while pending:
-        resource = pending.pop(0)
+        resource = pending.popleft()
         condition = _condition(resource, scope)
         if condition is False:
             if skipped is not None and _type_of(resource) == IMAGE_TEMPLATE_TYPE:
@@ -108,7 +109,7 @@ def _condition(resource: ObjectNode, scope: Scope) -> bool | None:
 def _nested_scope(properties: ObjectNode, inner: ObjectNode, outer: Scope) -> Scope:
     """A nested deployment's expressions: ``outer`` (the default) sees the parent's
     parameters and variables; ``inner`` sees its own, with the values the parent passes."""
-    from aiblint.armeval import Scope
+    from aiblint.armeval import Deferred, Scope
 
     options = properties.get_ci("expressionEvaluationOptions")
     mode = options.get_ci("scope") if isinstance(options, ObjectNode) else None
@@ -119,7 +120,7 @@ def _nested_scope(properties: ObjectNode, inner: ObjectNode, outer: Scope) -> Sc
     if isinstance(passed, ObjectNode):
         for member in passed.members:
             if isinstance(member.value, ObjectNode) and member.value.get_ci("value") is not None:
-                supplied[member.key.text] = outer.node_value(member.value.get_ci("value"), {})
+                supplied[member.key.text] = Deferred(member.value.get_ci("value"), outer)  # type: ignore[arg-type]
     return Scope(inner, supplied, outer.budget)
 
 
@@ -127,6 +128,8 @@ def locate(document: Document, supplied: dict[str, Any] | None = None, skipped: 
     """Every image template in the file, in file order. ``supplied``: parameter values
     (from a parameter file) for the top-level deployment; ``skipped`` collects the image
     templates whose condition is false."""
+    if supplied is None and skipped is None and hasattr(document, "_located"):
+        return list(document._located)  # the pipeline's own result (parameter file included)
     root: AnyNode = document.root
     if not isinstance(root, ObjectNode):
         return []
@@ -135,7 +138,9 @@ def locate(document: Document, supplied: dict[str, Any] | None = None, skipped: 
 
         found: list[Located] = []
         _walk_deployment(root, found, Scope(root, supplied), skipped=skipped)
-        return sorted(found, key=lambda located: located.resource.start)
+        found.sort(key=lambda located: located.resource.start)
+        document._located = tuple(found)  # type: ignore[attr-defined]
+        return found
     if _looks_like_bare(root):
         return [Located(root, "bare", None)]
     return []
