@@ -293,3 +293,29 @@ def test_a_secure_parameter_in_inline_is_reported_where_it_is_used():
     assert [d.message.split("'")[1] for d in found] == ["appToken", "adminPassword"]  # the second through a variable
     text = path.read_text().splitlines()
     assert text[found[0].line - 1][found[0].column - 1 :].startswith('"[format(')
+
+
+@pytest.mark.parametrize(
+    ("code", "case", "value"),
+    [
+        ("AIB021", "arm_concat_id", "segment 7 is 'web'"),
+        ("AIB026", "arm_parameter_default", "Standard_D2s_v9"),
+        ("AIB022", "arm_format_uri", "ftp://files.example.com/scripts/setup.sh"),
+        ("AIB012", "arm_timeout_parameter", "buildTimeoutInMinutes 3"),
+    ],
+)
+def test_value_rules_read_evaluated_values_and_report_the_use_site(code, case, value):
+    path = ROOT / "fixtures" / code / f"{case}.json"
+    result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
+    (finding,) = [d for d in result.diagnostics if d.code == code]
+    assert value in finding.message
+    line = path.read_text().splitlines()[finding.line - 1]
+    assert line[finding.column - 1 :].startswith('"['), "reported at the expression that uses the value"
+
+
+def test_an_unknown_condition_is_linted_with_a_note():
+    template = json.loads((FORMS / "near_miss_arm_condition_false.json").read_text())
+    template["resources"][0]["condition"] = "[equals(resourceGroup().location, 'westeurope')]"
+    result = _lint(json.dumps(template))
+    assert "AIB401" in [d.code for d in result.diagnostics]
+    assert any("condition only the deployment knows" in note for note in result.notes)
