@@ -319,3 +319,20 @@ def test_an_unknown_condition_is_linted_with_a_note():
     result = _lint(json.dumps(template))
     assert "AIB401" in [d.code for d in result.diagnostics]
     assert any("condition only the deployment knows" in note for note in result.notes)
+
+
+def test_sarif_and_lsp_carry_the_use_site():
+    from aiblint.report import renderer
+
+    path = FORMS / "arm_form04_string_variable.json"
+    result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
+    sarif = json.loads(renderer("sarif")([result]))
+    (found,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "AIB401"]
+    assert found["relatedLocations"][0]["message"]["text"] == "used by customize[0]"
+    lsp = json.loads(renderer("lsp")([result]))
+    (items,) = [v for v in lsp.values() if v]
+    (item,) = [i for i in items if i["code"] == "AIB401"]
+    assert (
+        item["relatedInformation"][0]["location"]["range"]["start"]["line"]
+        == found["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] - 1
+    )
