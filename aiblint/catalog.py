@@ -20,6 +20,8 @@ def page(code: str) -> str | None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
+    # `<!-- example: arm -->` and the like tell tests/rule_examples.py how to run an example
+    text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("<!-- example: "))
     if "{{estimate-model}}" in text:
         text = text.replace("{{estimate-model}}", estimate_table())
     prevents = prevented_failures(code)

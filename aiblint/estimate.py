@@ -7,7 +7,6 @@ restarts, Windows Update, replication regions) and multiplies.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,36 +65,14 @@ def format_minutes(total: int) -> str:
 
 
 def script_costs(script: Any) -> list[tuple[str, float]]:
-    """The minutes a script adds (sleeps, large downloads), read from its command model once.
+    """The minutes a script adds (sleeps, large downloads): read from the same facts the script
+    rules report (aiblint/scripts/facts.py), so AIB200's estimate counts what AIB430/AIB431 and
+    AIB530/AIB531 see. The facts are kept on the script after its model is freed."""
+    from aiblint.scripts.facts import script_facts
 
-    The script pass calls this while the model exists (aiblint/scripts/collect.py) and the
-    answer is kept on the script, so the model can be freed before the estimate is made.
-    """
-    if "costs" in script.summaries:
-        return script.summaries["costs"]  # type: ignore[no-any-return]
-    from aiblint.scripts.facts import large_artifact, sleep_seconds
-
-    costs: list[tuple[str, float]] = []
-    for command in script.model.commands:
-        name = command.name
-        if script.language == "shell":
-            if name == "sleep":
-                seconds = sleep_seconds(command.words) or 0
-                costs.append(("sleeps", seconds / 60))
-            elif name in ("curl", "wget", "azcopy") and any(
-                large_artifact(w.text) for w in command.args if w.text.startswith("http")
-            ):
-                costs.append(("large downloads", minutes("large_download")))
-        else:
-            if name == "Start-Sleep":
-                value = command.value("Seconds") or (command.positionals[0] if command.positionals else None)
-                with contextlib.suppress(ValueError):
-                    costs.append(("sleeps", float(value.text) / 60 if value is not None else 0))
-            elif name in ("Invoke-WebRequest", "Start-BitsTransfer"):
-                arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
-                if arg is not None and large_artifact(arg.text):
-                    costs.append(("large downloads", minutes("large_download")))
-    script.summaries["costs"] = costs
+    facts = script_facts(script)
+    costs: list[tuple[str, float]] = [("sleeps", sleep.seconds / 60) for sleep in facts.sleeps]
+    costs.extend(("large downloads", minutes("large_download")) for download in facts.downloads if download.large)
     return costs
 
 

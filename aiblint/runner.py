@@ -61,10 +61,9 @@ def analyse_scripts(template: TemplateContext) -> None:
 
 def _summarize(template: TemplateContext, script: Script) -> None:
     """Compute, while the model exists, what the template-level rules (run after this pass)
-    read from it: the build estimate's costs and AIB030's secrets."""
-    from aiblint.estimate import script_costs
-    from aiblint.scripts.facts import script_secrets
+    read from it: the script facts behind the build estimate, and AIB030's secrets."""
+    from aiblint.scripts.facts import script_facts, script_secrets
 
-    script_costs(script)
+    script_facts(script)
     if template.enabled("AIB030"):
         script_secrets(script)

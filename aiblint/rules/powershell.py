@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.facts import large_artifact
+from aiblint.scripts.facts import script_facts
 
 if TYPE_CHECKING:
     from aiblint.scripts.powershell import PsArg, PsCommand, PsModel
@@ -443,25 +443,13 @@ def runs_sysprep(ctx: ScriptContext) -> None:
 
 @rule("AIB530", "warning", "long Start-Sleep left in", scope="powershell")
 def long_sleep(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
-        if command.name != "Start-Sleep":
-            continue
-        seconds = None
-        value = command.value("Seconds")
-        millis = command.value("Milliseconds")
-        text = value.text if value is not None else (command.positionals[0].text if command.positionals else None)
-        try:
-            if text is not None:
-                seconds = float(text)
-            elif millis is not None:
-                seconds = float(millis.text) / 1000
-        except ValueError:
-            continue
-        if seconds is not None and seconds >= 600:
+    for sleep in script_facts(ctx.script).sleeps:
+        seconds = sleep.seconds
+        if seconds >= 600:
             ctx.report(
                 "AIB530",
-                command.start,
-                command.end,
+                sleep.start,
+                sleep.end,
                 f"Start-Sleep of {seconds / 60:g} minutes adds that much to every build (the guide's debug pause?): remove it before submitting",
             )
 
@@ -473,48 +461,28 @@ def large_download(ctx: ScriptContext) -> None:
         name.lower() == "$progresspreference" and (value or "").lower() == "silentlycontinue"
         for name, value, _, _ in model.assignments
     )
-    for command in model.commands:
-        url = None
-        if command.name in ("Invoke-WebRequest", "Start-BitsTransfer"):
-            arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
-            url = arg.text if arg is not None else None
-        elif command.name == "curl" and command.native:
-            url = next((w for w in command.words() if w.startswith(("http://", "https://"))), None)
-        name = large_artifact(url) if url else None
-        if name:
+    for download in script_facts(ctx.script).downloads:
+        name = download.large
+        if not name:
+            continue
+        if download.method:
+            message = f"{download.tool} downloads {name} (an archive, disk image or installer): allow for it in buildTimeoutInMinutes and the VM size"
+        else:
             hint = (
                 " Set $ProgressPreference = 'SilentlyContinue' first: the progress bar slows large downloads many times over in Windows PowerShell."
-                if command.name == "Invoke-WebRequest" and not progress_off
+                if download.tool == "Invoke-WebRequest" and not progress_off
                 else ""
             )
-            ctx.report(
-                "AIB531",
-                command.start,
-                command.end,
-                f"downloads {name} (an archive, disk image or installer): allow for it in buildTimeoutInMinutes and the VM size.{hint}",
-            )
-    for member, args, start, end in model.method_calls:
-        if member.lower() in ("downloadfile", "downloadfileasync") and args:
-            name = large_artifact(args[0].text)
-            if name:
-                ctx.report(
-                    "AIB531",
-                    start,
-                    end,
-                    f"WebClient.{member} downloads {name} (an archive, disk image or installer): allow for it in buildTimeoutInMinutes and the VM size",
-                )
+            message = f"downloads {name} (an archive, disk image or installer): allow for it in buildTimeoutInMinutes and the VM size.{hint}"
+        ctx.report("AIB531", download.start, download.end, message)
 
 
 @rule("AIB305", "warning", "a PowerShell customizer restarts the machine itself", scope="powershell")
 def restarts_itself(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
-        restart = command.name == "Restart-Computer" or (
-            command.name == "shutdown" and command.native and bool({"/r", "-r", "/g", "-g"} & command.native_switches())
+    for restart in script_facts(ctx.script).restarts:
+        ctx.report(
+            "AIB305",
+            restart.start,
+            restart.end,
+            f"{restart.written} restarts the VM under the build's feet: the step fails or the build loses WinRM; use a WindowsRestart customizer after this step",
         )
-        if restart:
-            ctx.report(
-                "AIB305",
-                command.start,
-                command.end,
-                f"{command.written} restarts the VM under the build's feet: the step fails or the build loses WinRM; use a WindowsRestart customizer after this step",
-            )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.facts import large_artifact, sleep_seconds
+from aiblint.scripts.facts import script_facts
 
 if TYPE_CHECKING:
     from aiblint.scripts.shell import ShellCommand, ShellModel
@@ -885,32 +885,24 @@ def runs_deprovision(ctx: ScriptContext) -> None:
 
 @rule("AIB430", "warning", "long sleep left in a script", scope="shell")
 def long_sleep(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
-        if command.name != "sleep":
-            continue
-        seconds = sleep_seconds(command.words)
-        if seconds is not None and seconds >= 600:
+    for sleep in script_facts(ctx.script).sleeps:
+        seconds = sleep.seconds
+        if seconds >= 600:
             ctx.report(
                 "AIB430",
-                command.start,
-                command.end,
+                sleep.start,
+                sleep.end,
                 f"sleep of {seconds / 60:g} minutes adds that much to every build (the guide's debug pause?): remove it before submitting",
             )
 
 
 @rule("AIB431", "info", "download of a large artifact", scope="shell")
 def large_download(ctx: ScriptContext) -> None:
-    for command in _commands(ctx):
-        if command.name not in ("curl", "wget", "azcopy"):
-            continue
-        for word in command.args:
-            if word.text.startswith(("http://", "https://")):
-                name = large_artifact(word.text)
-                if name:
-                    ctx.report(
-                        "AIB431",
-                        command.start,
-                        command.end,
-                        f"{command.name} downloads {name} (an archive, disk image or installer, size unknown until the build): allow for it in buildTimeoutInMinutes and the VM size",
-                    )
-                break
+    for download in script_facts(ctx.script).downloads:
+        if download.large:
+            ctx.report(
+                "AIB431",
+                download.start,
+                download.end,
+                f"{download.tool} downloads {download.large} (an archive, disk image or installer, size unknown until the build): allow for it in buildTimeoutInMinutes and the VM size",
+            )

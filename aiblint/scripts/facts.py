@@ -1,12 +1,16 @@
 """Facts about scripts that rules and the build-time estimate share.
 
-Sleep durations, the names of large artifacts a URL downloads, and literal secrets: the
-analysis layer computes them once; rules (aiblint/rules/*) and aiblint/estimate.py read them.
+Sleeps (with their durations), downloads (with the artifact's name when it is large),
+restarts, and literal secrets: read from a script's command model once (``script_facts``)
+and kept on the script after its model is freed. The script rules (AIB430, AIB431, AIB530,
+AIB531, AIB305, AIB030) and the build-time estimate (aiblint/estimate.py, AIB200-AIB204)
+read the same facts, so they cannot disagree about what a script does.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiblint.diagnostics import Span
@@ -49,6 +53,116 @@ LARGE_EXTENSIONS = (
     ".cab",
     ".wim",
 )
+
+
+# -- what a script does, once -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+    start: int  # the command's span in the script
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    tool: str  # the command's name (curl, Invoke-WebRequest, ...), or WebClient.<method>
+    url: str
+    large: str | None  # the file name when the URL names an archive, disk image or installer
+    start: int
+    end: int
+    method: bool = False  # a .NET method call ((New-Object Net.WebClient).DownloadFile(...))
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    written: str  # the command as written (Restart-Computer, shutdown)
+    start: int
+    end: int
+
+
+@dataclass
+class ScriptFacts:
+    sleeps: list[Sleep] = field(default_factory=list)
+    downloads: list[Download] = field(default_factory=list)
+    restarts: list[Restart] = field(default_factory=list)
+
+
+def script_facts(script: Any) -> ScriptFacts:
+    """The facts of a collected script (aiblint/scripts/collect.py), computed once while its
+    model exists and kept in ``script.summaries`` for the template rules that run later."""
+    facts: ScriptFacts | None = script.summaries.get("facts")
+    if facts is None:
+        facts = shell_facts(script.model) if script.language == "shell" else powershell_facts(script.model)
+        script.summaries["facts"] = facts
+    return facts
+
+
+_SHELL_DOWNLOADERS = ("curl", "wget", "azcopy")
+
+
+def shell_facts(model: Any) -> ScriptFacts:
+    """model: a ShellModel (aiblint/scripts/shell_model.py)."""
+    facts = ScriptFacts()
+    for command in model.named(("sleep", *_SHELL_DOWNLOADERS)):
+        if command.name == "sleep":
+            seconds = sleep_seconds(command.words)
+            if seconds is not None:
+                facts.sleeps.append(Sleep(seconds, command.start, command.end))
+            continue
+        url = next((w.text for w in command.args if w.text.startswith(("http://", "https://"))), None)
+        if url is not None:  # the first URL is what the command fetches
+            facts.downloads.append(Download(command.name, url, large_artifact(url), command.start, command.end))
+    return facts
+
+
+_PS_DOWNLOADERS = ("Invoke-WebRequest", "Start-BitsTransfer")
+
+
+def powershell_facts(model: Any) -> ScriptFacts:
+    """model: a PsModel (aiblint/scripts/powershell.py)."""
+    facts = ScriptFacts()
+    for command in model.commands:
+        if command.name == "Start-Sleep":
+            seconds = _start_sleep_seconds(command)
+            if seconds is not None:
+                facts.sleeps.append(Sleep(seconds, command.start, command.end))
+        elif command.name in _PS_DOWNLOADERS or (command.name == "curl" and command.native):
+            url = _ps_download_url(command)
+            if url:
+                facts.downloads.append(Download(command.name, url, large_artifact(url), command.start, command.end))
+        elif command.name == "Restart-Computer" or (
+            command.name == "shutdown" and command.native and bool({"/r", "-r", "/g", "-g"} & command.native_switches())
+        ):
+            facts.restarts.append(Restart(command.written, command.start, command.end))
+    for member, args, start, end in model.method_calls:
+        if member.lower() in ("downloadfile", "downloadfileasync") and args:
+            url = args[0].text
+            facts.downloads.append(Download(f"WebClient.{member}", url, large_artifact(url), start, end, method=True))
+    return facts
+
+
+def _start_sleep_seconds(command: Any) -> float | None:
+    """``Start-Sleep 5``, ``-Seconds 5`` or ``-Milliseconds 5000``; None when not a number."""
+    value = command.value("Seconds")
+    millis = command.value("Milliseconds")
+    text = value.text if value is not None else (command.positionals[0].text if command.positionals else None)
+    try:
+        if text is not None:
+            return float(text)
+        if millis is not None:
+            return float(millis.text) / 1000
+    except ValueError:
+        return None
+    return None
+
+
+def _ps_download_url(command: Any) -> str | None:
+    if command.native:  # curl.exe
+        return next((w for w in command.words() if w.startswith(("http://", "https://"))), None)
+    arg = command.value("Uri", "Source") or (command.positionals[0] if command.positionals else None)
+    return arg.text if arg is not None else None
 
 
 def large_artifact(url: str) -> str | None:
