@@ -365,6 +365,23 @@ def _number(text: str, column: int) -> int | float:
     return int(text)
 
 
+def expression_literals(text: str) -> list[str]:
+    """The ``'...'`` literals of an expression, in order (what reaches the value verbatim
+    whatever the parameters are, for most functions)."""
+    found: list[tuple[int, str]] = []
+    stack = [parse_expression(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Lit):
+            found.append((node.column, str(node)))
+        elif isinstance(node, Call):
+            if node.name.lower() not in ("parameters", "variables", "reference", "resourceid", "equals", "contains"):
+                stack.extend(node.args)
+        elif isinstance(node, Access):
+            stack.append(node.target)
+    return [value for _, value in sorted(found)]
+
+
 def _check_functions(tree: Any) -> None:
     stack = [tree]
     while stack:

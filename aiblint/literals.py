@@ -42,6 +42,21 @@ def literal(ctx: TemplateContext, node: AnyNode | None) -> str | None:
     return text
 
 
+def passed_text(ctx: TemplateContext, node: AnyNode | None) -> str | None:
+    """What a check for text that survives evaluation (a ``<placeholder>``) reads: the
+    evaluated string, or, when the value is only known at deployment, the literal pieces
+    of the expression joined (``concat('<prefix>-', parameters('x'))`` still passes ``<prefix>-``)."""
+    value = literal(ctx, node)
+    if value is not None or not isinstance(node, StringNode) or not ctx.is_arm or not is_expression(node.text):
+        return value
+    from aiblint.arm import ExpressionError, expression_literals
+
+    try:
+        return " ".join(expression_literals(node.text))
+    except ExpressionError:
+        return None
+
+
 def checkable(ctx: TemplateContext, node: AnyNode | None) -> str | None:
     """A literal that is not empty and holds no placeholder."""
     text = literal(ctx, node)

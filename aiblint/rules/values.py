@@ -18,7 +18,7 @@ from aiblint.arm import is_expression
 from aiblint.context import FileContext
 from aiblint.diagnostics import Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
-from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
+from aiblint.literals import PLACEHOLDER, checkable, literal, passed_text, uri_fields
 from aiblint.locate import locate
 from aiblint.registry import rule
 from aiblint.scripts.facts import script_secrets, secret_in_text
@@ -46,7 +46,7 @@ def placeholder(ctx: TemplateContext) -> None:
         elif isinstance(node, ArrayNode):
             stack.extend(node.items)
         elif isinstance(node, StringNode):
-            text = literal(ctx, node)
+            text = passed_text(ctx, node)  # evaluated, or the expression's literal pieces
             match = PLACEHOLDER.search(text or "")
             if match:
                 ctx.report("AIB020", node, f"placeholder {match.group()} was never replaced: the service receives it as written")
