@@ -135,7 +135,7 @@ ARM_FUNCTIONS = frozenset(
 
 
 MAX_PARSE_DEPTH = 100  # nested calls/accesses; deeper is refused, never a RecursionError
-MAX_EXPRESSION_CHARS = 100_000  # longer expression texts are not parsed (AIB006 says so)
+MAX_EXPRESSION_CHARS = 1_000_000  # longer expression texts are not parsed (AIB006 says so)
 
 
 class _Unknown:

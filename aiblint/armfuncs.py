@@ -225,6 +225,9 @@ def _union(args: list[Any]) -> Any:
             merged.update(a)
         return merged
     if args and all(isinstance(a, list) for a in args):
+        _fits(sum(len(a) for a in args))
+        if sum(len(a) for a in args) > 10_000:
+            return UNKNOWN  # duplicates are found by comparison: keep it small, never quadratic
         result: list[Any] = []
         for a in args:
             for item in a:

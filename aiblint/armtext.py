@@ -9,6 +9,7 @@ their own; a finding there points at the expression that produced them.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,14 +91,27 @@ def join(parts: list[str]) -> str:
     return make("".join(parts), pieces)
 
 
+def _starts(value: Text) -> list[int]:
+    starts = value.__dict__.get("_starts")
+    if starts is None:
+        starts = value.__dict__["_starts"] = [piece.start for piece in value.pieces]
+    return starts
+
+
 def cut(value: str, start: int, end: int) -> str:
-    """value[start:end], pieces clipped."""
+    """value[start:end], pieces clipped (found by bisection: many cuts of one value stay linear)."""
     start = max(0, start)
     end = min(len(value), end)
     if end <= start:
         return ""
+    if not isinstance(value, Text):
+        return value[start:end]
+    all_pieces = value.pieces
+    first = max(0, bisect.bisect_right(_starts(value), start) - 1)
     pieces: list[Piece] = []
-    for piece in pieces_of(value):
+    for piece in all_pieces[first:]:
+        if piece.start >= end:
+            break
         lo = max(start, piece.start)
         hi = min(end, piece.start + piece.length)
         if lo < hi:
@@ -115,6 +129,8 @@ def split(value: str, separators: list[str]) -> list[str]:
     separators = [s for s in separators if s]
     if not separators:
         return [value]
+    if len(separators) == 1 and (not isinstance(value, Text) or value.count(separators[0]) > MAX_PIECES):
+        return value.split(separators[0])  # no positions to keep, or too many parts to map: C speed
     found: list[str] = []
     start = 0
     nexts = {s: value.find(s) for s in separators}

@@ -336,3 +336,33 @@ def test_sarif_and_lsp_carry_the_use_site():
         item["relatedInformation"][0]["location"]["range"]["start"]["line"]
         == found["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] - 1
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[union(variables('big'), variables('big'))]",
+        "[concat(variables('big'), variables('big'), variables('big'))]",
+        "[replace(variables('text'), 'a', variables('text'))]",
+        "[join(createArray(variables('text'), variables('text')), variables('text'))]",
+        "[format('{0}{0}{0}{0}', variables('text'))]",
+        "[json(concat('[', variables('text'), ']'))]",
+        "[split(variables('text'), '')]",
+    ],
+)
+def test_large_values_stay_bounded(text):
+    twenty = ", ".join(["variables('{0}')"] * 20)
+    variables = {
+        "k": "a" * 1000,
+        "k2": "[concat(" + twenty.format("k") + ")]",
+        "text": "[concat(" + twenty.format("k2") + ")]",  # 400,000 characters
+        "c": "a," * 1000,
+        "c2": "[concat(" + twenty.format("c") + ")]",
+        "big": "[split(concat(" + twenty.format("c2") + "), ',')]",  # 400,001 items
+    }
+    scope = _scope({"variables": variables, "resources": []})
+    assert len(evaluate("[variables('text')]", scope)) == 400_000
+    assert len(evaluate("[variables('big')]", scope)) == 400_001
+    start = time.perf_counter()
+    evaluate(text, scope)
+    assert time.perf_counter() - start < 5.0
