@@ -449,6 +449,3 @@ class Resolver:
             return node.text
         value = self.string(node.text)
         return value if isinstance(value, str) else None
-
-    def parameter_node(self, name: str) -> AnyNode | None:
-        return self.scope.parameter_default(name) if self.scope is not None else None

@@ -20,7 +20,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-CONFIG_FILES = (".aiblint.toml", "pyproject.toml")
 PROFILES = ("default", "azure-devops-hosted")
 
 
@@ -139,11 +138,19 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether the pyproject has a tool.aiblint table in any TOML spelling (``[tool.aiblint]``,
+    ``[tool]`` + ``aiblint.ignore = [...]``, an inline table): the parsed file says, not its text."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.aiblint" in text
+    if "aiblint" not in text:
+        return False  # the common case, without parsing
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return True  # load_config reports the broken file, naming it
+    return isinstance(tool, dict) and isinstance(tool.get("aiblint"), dict)
 
 
 def load_config(path: Path) -> Config:

@@ -65,7 +65,7 @@ def format_minutes(total: int) -> str:
 
 
 def script_costs(script: Any) -> list[tuple[str, float]]:
-    """The minutes a script adds (sleeps, large downloads): read from the same facts the script
+    """The minutes a script adds (sleeps, large downloads, Windows Update): read from the same facts the script
     rules report (aiblint/scripts/facts.py), so AIB200's estimate counts what AIB430/AIB431 and
     AIB530/AIB531 see. The facts are kept on the script after its model is freed."""
     from aiblint.scripts.facts import script_facts
@@ -73,6 +73,8 @@ def script_costs(script: Any) -> list[tuple[str, float]]:
     facts = script_facts(script)
     costs: list[tuple[str, float]] = [("sleeps", sleep.seconds / 60) for sleep in facts.sleeps]
     costs.extend(("large downloads", minutes("large_download")) for download in facts.downloads if download.large)
+    if facts.windows_updates:  # a script that runs Windows Update does a WindowsUpdate customizer's work
+        costs.append(("Windows Update", minutes("windows_update")))
     return costs
 
 
@@ -112,7 +114,7 @@ def estimate(ctx: Any) -> Estimate:
 def replication_regions(ctx: Any) -> int:
     count = 0
     for distributor in ctx.template.distributors:
-        if str(ctx.template.value(distributor.get_ci("type"))).lower() != "sharedimage":
+        if ctx.template.kind_of(distributor) != "sharedimage":
             continue
         for key in ("targetRegions", "replicationRegions"):
             node = distributor.get_ci(key)

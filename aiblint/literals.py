@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from aiblint.arm import is_expression
+from aiblint.arm import is_expression, unescape_literal
 from aiblint.armtext import EvalString
 from aiblint.jsontree import AnyNode, ObjectNode, StringNode
 from aiblint.model import Template
@@ -38,8 +38,7 @@ def literal(ctx: TemplateContext, node: AnyNode | None) -> str | None:
         return None
     if ctx.is_arm and is_expression(node.text):
         return ctx.template.resolver.text(node)
-    text = node.text[1:] if ctx.is_arm and node.text.startswith("[[") else node.text
-    return text
+    return unescape_literal(node.text) if ctx.is_arm else node.text
 
 
 def passed_text(ctx: TemplateContext, node: AnyNode | None) -> str | None:

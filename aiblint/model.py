@@ -121,6 +121,17 @@ class Template:
     def source(self) -> ObjectNode | None:
         return self.prop_object("source")
 
+    def kind_of(self, node: ObjectNode | None) -> str:
+        """A source's or distributor's ``type`` as resolved, lower-cased ("" when unknown): the
+        one place the discriminator is read, case-insensitively like the service's enums."""
+        value = self.value(node.get_ci("type")) if node is not None else None
+        return value.lower() if isinstance(value, str) else ""
+
+    @property
+    def source_kind(self) -> str:
+        """``platformimage``, ``managedimage``, ``sharedimageversion`` ... or ""."""
+        return self.kind_of(self.source)
+
     @cached_property
     def customizers(self) -> list[Step]:
         return self._steps(self.properties.get_ci("customize") if self.properties is not None else None, "customize")

@@ -80,7 +80,7 @@ def infer(template: Template) -> SourceInfo:
     source = template.source
     if source is None:
         return _from_customizers(template)
-    kind = _text(template, "type").lower()
+    kind = template.source_kind
     if kind == "platformimage":
         return _from_platform(template)
     if kind in ("managedimage", "sharedimageversion"):

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 TIMEOUT_SECONDS = 5.0
 WORKERS = 8
-LARGE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)

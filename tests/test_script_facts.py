@@ -88,3 +88,20 @@ def test_what_a_script_rule_reports_the_estimate_counts(kind, source, inline, co
     assert code in found
     part = "sleeps" if code in ("AIB430", "AIB530") else "large downloads"
     assert _estimated(found, part) > 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Install-WindowsUpdate -AcceptAll -IgnoreReboot", "Get-WindowsUpdate -Install -AcceptAll", "usoclient.exe StartInstall"],
+)
+def test_a_script_that_runs_windows_update_counts_as_windows_update(line):
+    found = _lint(WINDOWS, "PowerShell", ["Install-Module PSWindowsUpdate -Force", line], timeout=61)
+    assert _estimated(found, "Windows Update") >= 30
+
+
+def test_listing_updates_is_not_installing_them():
+    from aiblint.scripts.facts import powershell_facts
+    from aiblint.scripts.powershell import analyse
+
+    assert powershell_facts(analyse("Get-WindowsUpdate\nusoclient StartScan")).windows_updates == []
+    assert len(powershell_facts(analyse("Get-WindowsUpdate -Install")).windows_updates) == 1

@@ -97,5 +97,12 @@ def build() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    OUT.write_text(json.dumps(build(), indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    import sys
+
+    sys.path.insert(0, str(OUT.parents[2]))
+    from tools.data_models import VmSizes  # the strict model of the file: validate before writing
+
+    text = json.dumps(build(), indent=0, sort_keys=False) + "\n"
+    VmSizes.model_validate_json(text)
+    OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT}")

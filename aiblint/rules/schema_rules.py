@@ -282,7 +282,7 @@ def no_effect(ctx: TemplateContext) -> None:
         ):
             ctx.report("AIB017", checksum.key, "sha256Checksum is ignored with `inline`: it checks a scriptUri download")
     for distributor in ctx.template.distributors:
-        if ctx.template.value(distributor.get_ci("type")) != "SharedImage":
+        if ctx.template.kind_of(distributor) != "sharedimage":
             continue
         storage = distributor.member("storageAccountType")
         if (

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
 from aiblint.scripts.facts import script_facts
+from aiblint.scripts.options import value_options
 
 if TYPE_CHECKING:
     from aiblint.scripts.shell import ShellCommand, ShellModel
@@ -81,7 +82,7 @@ _APT_PROMPTING = {
     "reinstall",
     "build-dep",
 }
-_APT_VALUE_OPTS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"})
+_APT_VALUE_OPTS = value_options("apt-get")  # the same for apt and aptitude
 _YUM = {"yum", "dnf", "tdnf", "microdnf"}
 _YUM_PROMPTING = {
     "install", "update", "upgrade", "remove", "erase", "reinstall", "downgrade", "autoremove", "groupinstall",
@@ -91,27 +92,9 @@ _YUM_GROUP = {
     "group": {"install", "remove", "upgrade", "update", "mark"},
     "module": {"enable", "disable", "install", "remove", "reset", "switch-to"},
 }
-_YUM_VALUE_OPTS = frozenset(
-    {
-        "-c",
-        "--config",
-        "-d",
-        "-e",
-        "--releasever",
-        "--installroot",
-        "--enablerepo",
-        "--disablerepo",
-        "-x",
-        "--exclude",
-        "--setopt",
-        "--repo",
-        "--repoid",
-    }
-)
+_YUM_VALUE_OPTS = value_options("yum")  # the same for dnf, tdnf, microdnf
 _ZYPPER_PROMPTING = {"in", "install", "rm", "remove", "up", "update", "dup", "dist-upgrade", "patch", "si", "source-install"}
-_ZYPPER_VALUE_OPTS = frozenset(
-    {"-r", "--repo", "--root", "-R", "--config", "-c", "--reposd-dir", "-D", "--cache-dir", "-C", "--raw-cache-dir"}
-)
+_ZYPPER_VALUE_OPTS = value_options("zypper")
 
 
 def _apt_subcommand(command: ShellCommand) -> str | None:

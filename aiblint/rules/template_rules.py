@@ -442,8 +442,7 @@ def cis_source(ctx: TemplateContext) -> None:
 @rule("AIB308", "info", "VHD distribution without uri", scope="template")
 def vhd_without_uri(ctx: TemplateContext) -> None:
     for distributor in ctx.template.distributors:
-        kind = ctx.template.value(distributor.get_ci("type"))
-        if isinstance(kind, str) and kind.lower() == "vhd" and distributor.get_ci("uri") is None:
+        if ctx.template.kind_of(distributor) == "vhd" and distributor.get_ci("uri") is None:
             hint = (
                 "; set uri to a blob URL of your own to keep it"
                 if ctx.schema_version >= "2022-07-01"

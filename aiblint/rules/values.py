@@ -125,10 +125,10 @@ def resource_ids(ctx: TemplateContext) -> None:
     template = ctx.template
     source = template.source
     if source is not None:
-        kind = (template.value(source.get_ci("type")) or "") if isinstance(template.value(source.get_ci("type")), str) else ""
-        if kind.lower() == "managedimage":
+        kind = template.source_kind
+        if kind == "managedimage":
             _check_id(ctx, source.get_ci("imageId"), "managed image")
-        elif kind.lower() == "sharedimageversion":
+        elif kind == "sharedimageversion":
             node = source.get_ci("imageVersionId")
             value = checkable(ctx, node)
             if value and node is not None:
@@ -136,8 +136,7 @@ def resource_ids(ctx: TemplateContext) -> None:
                 if problem:
                     ctx.report("AIB021", node, f"not a valid gallery image version ID: {problem}")
     for distributor in template.distributors:
-        kind = template.value(distributor.get_ci("type"))
-        kind = kind.lower() if isinstance(kind, str) else ""
+        kind = template.kind_of(distributor)
         if kind == "managedimage":
             _check_id(ctx, distributor.get_ci("imageId"), "managed image")
         elif kind == "sharedimage":
@@ -248,7 +247,7 @@ def run_output_names(ctx: TemplateContext) -> None:
 @rule("AIB025", "error", "platform image version neither latest nor major.minor.patch", scope="template")
 def platform_version(ctx: TemplateContext) -> None:
     source = ctx.template.source
-    if source is None or str(ctx.template.value(source.get_ci("type"))).lower() != "platformimage":
+    if source is None or ctx.template.source_kind != "platformimage":
         return
     node = source.get_ci("version")
     value = checkable(ctx, node)

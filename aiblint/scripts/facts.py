@@ -82,11 +82,19 @@ class Restart:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class WindowsUpdateCall:
+    written: str  # Install-WindowsUpdate, usoclient, ...
+    start: int
+    end: int
+
+
 @dataclass
 class ScriptFacts:
     sleeps: list[Sleep] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     restarts: list[Restart] = field(default_factory=list)
+    windows_updates: list[WindowsUpdateCall] = field(default_factory=list)  # the work of a WindowsUpdate customizer
 
 
 def script_facts(script: Any) -> ScriptFacts:
@@ -136,11 +144,29 @@ def powershell_facts(model: Any) -> ScriptFacts:
             command.name == "shutdown" and command.native and bool({"/r", "-r", "/g", "-g"} & command.native_switches())
         ):
             facts.restarts.append(Restart(command.written, command.start, command.end))
+        elif _runs_windows_update(command):
+            facts.windows_updates.append(WindowsUpdateCall(command.written, command.start, command.end))
     for member, args, start, end in model.method_calls:
         if member.lower() in ("downloadfile", "downloadfileasync") and args:
             url = args[0].text
             facts.downloads.append(Download(f"WebClient.{member}", url, large_artifact(url), start, end, method=True))
     return facts
+
+
+# PSWindowsUpdate's cmdlets, and the Windows Update clients a script can start
+_WU_CMDLETS = ("install-windowsupdate", "invoke-wujob")  # lower case: module cmdlets keep the case written
+
+
+def _runs_windows_update(command: Any) -> bool:
+    name = command.name.lower()
+    if command.native:  # native names are lower case without .exe
+        words = {w.lower() for w in command.words()}
+        if name == "usoclient":
+            return bool(words & {"startinstall", "scaninstallwait"})
+        return name == "wuauclt" and bool(words & {"/updatenow", "-updatenow"})
+    if name in _WU_CMDLETS:
+        return True
+    return name == "get-windowsupdate" and bool(command.has("Install"))  # lists updates; -Install installs them
 
 
 def _start_sleep_seconds(command: Any) -> float | None:

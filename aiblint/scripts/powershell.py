@@ -108,7 +108,6 @@ class PsArg:
     start: int
     end: int
     value: str | None  # a literal's value (quotes removed), else None
-    is_parameter: bool = False
     items: list[PsArg] = field(default_factory=list)  # an array literal's elements
 
     @property
@@ -425,7 +424,6 @@ class _Walker:
                 continue
             if element.type == "command_parameter":
                 token = self._element(element, region)
-                token.is_parameter = True
                 pname = token.raw.lstrip("-").rstrip(":")
                 value = None
                 position = all_children.index(element) if element in all_children else -1

@@ -93,8 +93,6 @@ class _Walker:
     def walk_text(self, text: str, to_script: Callable[[int], int] | None, state: _State, top: bool) -> None:
         tree, chars = parse_tree(text)
         root = tree.root_node
-        if top and root.has_error:
-            self.model.has_error_nodes = True
         region = Region(text, chars, to_script)
         if top:
             self.model.comments = find_comments(root, chars.data, text, lambda n: n.start_byte, region.span, region.node_text)

@@ -179,7 +179,6 @@ class ShellModel:
     comments: list[ShellComment] = field(default_factory=list)
     bashisms: list[Construct] = field(default_factory=list)
     assignments: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # name, value, span
-    has_error_nodes: bool = False
     _by_name: dict[str, list[ShellCommand]] | None = field(default=None, repr=False)
 
     def named(self, names: Collection[str]) -> list[ShellCommand]:

@@ -7,61 +7,12 @@ from __future__ import annotations
 
 import posixpath
 
+from aiblint.scripts.options import value_options
 from aiblint.scripts.shell_model import Word
 
 # -- wrappers -------------------------------------------------------------------------
 
-# Options that take a value, for each wrapper we look through.
-_SUDO_VALUE_OPTS = frozenset(
-    [
-        "-u",
-        "-g",
-        "-C",
-        "-D",
-        "-h",
-        "-p",
-        "-r",
-        "-t",
-        "-T",
-        "-U",
-        "--user",
-        "--group",
-        "--close-from",
-        "--chdir",
-        "--host",
-        "--prompt",
-        "--role",
-        "--type",
-        "--command-timeout",
-        "--other-user",
-    ]
-)
-_ENV_VALUE_OPTS = frozenset(["-u", "-C", "-S", "--unset", "--chdir", "--split-string"])
-_TIMEOUT_VALUE_OPTS = frozenset(["-s", "-k", "--signal", "--kill-after"])
-_XARGS_VALUE_OPTS = frozenset(
-    [
-        "-I",
-        "-i",
-        "-n",
-        "-P",
-        "-d",
-        "-L",
-        "-l",
-        "-s",
-        "-a",
-        "-E",
-        "-e",
-        "--max-args",
-        "--max-procs",
-        "--delimiter",
-        "--max-lines",
-        "--arg-file",
-        "--replace",
-        "--eof",
-    ]
-)
-_NICE_VALUE_OPTS = frozenset(["-n", "--adjustment"])
-_IONICE_VALUE_OPTS = frozenset(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"])
+# Which options of each wrapper take a value: the table in aiblint/scripts/options.py.
 _SIMPLE_WRAPPERS = frozenset(["nohup", "time", "exec", "eatmydata", "unbuffer", "stdbuf", "doas", "chronic"])
 SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ksh"])
 # Every command _emit looks through to reach the command it runs.
@@ -105,7 +56,7 @@ def sudo_prefix(args: list[Word]) -> tuple[int, bool, dict[str, str]]:
             keep = True
             i += 1
             continue
-        if text in _SUDO_VALUE_OPTS:
+        if text in value_options("sudo"):
             i += 2
             continue
         if text.startswith("--") or (text.startswith("-") and len(text) > 1):
@@ -131,7 +82,7 @@ def env_prefix(args: list[Word]) -> tuple[int, dict[str, str], bool]:
         if text in ("-i", "--ignore-environment", "-"):
             clear = True
             i += 1
-        elif text in _ENV_VALUE_OPTS:
+        elif text in value_options("env"):
             i += 2
         elif text.startswith("-") and len(text) > 1 and "=" not in text:
             i += 1
@@ -157,15 +108,7 @@ def wrapper_skip(name: str, rest: list[Word]) -> int | None:
         i = 1 if rest and rest[0].text == "-p" else 0
         return i if i < len(rest) else None
     if name in ("timeout", "nice", "ionice", "xargs", "chroot", "flock", "runuser"):
-        value_opts = {
-            "timeout": _TIMEOUT_VALUE_OPTS,
-            "nice": _NICE_VALUE_OPTS,
-            "ionice": _IONICE_VALUE_OPTS,
-            "xargs": _XARGS_VALUE_OPTS,
-            "chroot": frozenset({"--userspec", "--groups"}),
-            "flock": frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}),
-            "runuser": frozenset({"-u", "-g", "-G", "--user", "--group"}),
-        }[name]
+        value_opts = value_options(name)
         i = 0
         while i < len(rest):
             text = rest[i].text

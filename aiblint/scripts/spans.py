@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from aiblint.arm import unescape_literal
 from aiblint.armtext import EvalString
 from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
@@ -119,13 +120,10 @@ class ScriptSource:
         lines: list[str] = []
         shifts: list[int] = []
         for node in nodes:
-            text = node.text
-            if arm and text.startswith("[[") and not isinstance(node, EvalString):
-                lines.append(text[1:])
-                shifts.append(1)
-            else:
-                lines.append(text)
-                shifts.append(0)
+            # An evaluated line (EvalString) is final: ARM's unescape applied where it was written
+            text = unescape_literal(node.text) if arm and not isinstance(node, EvalString) else node.text
+            lines.append(text)
+            shifts.append(len(node.text) - len(text))  # the characters ARM's unescape removed
         starts = [0]
         for line in lines[:-1]:
             starts.append(starts[-1] + len(line) + 1)
