@@ -253,7 +253,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for name in files:
-            if name.endswith((".json", ".jsonc")):
+            if name.endswith((".json", ".jsonc", ".bicep", ".bicepparam", ".tf")):
                 yield Path(root) / name
 
 

@@ -69,7 +69,8 @@ class FileContext:
         span = where if isinstance(where, Span) else Span(where.start, where.end)
         if pointer is None:
             pointer = where.pointer if not isinstance(where, Span) else ""
-        self.findings.append(Finding(code, message, span, pointer, severity, anchor, None, fix))
+        file = None if isinstance(where, Span) else where.file  # a module or loaded file's node
+        self.findings.append(Finding(code, message, span, pointer, severity, anchor, file, fix))
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

@@ -47,27 +47,9 @@ class Finding:
     file: str | None = None
     # An unambiguous fix: insert ``text`` at file offset ``offset`` (the LSP quick fix).
     fix: tuple[int, str] | None = None
-    # Other places that explain the finding, e.g. the expression that brought a variable's
-    # script into a customizer: (message, span, file or None for the linted file).
-    related: tuple[tuple[str, Span, str | None], ...] = ()
-
-
-@dataclass(frozen=True)
-class RelatedLocation:
-    """A second place of a diagnostic (SARIF relatedLocations, LSP relatedInformation)."""
-
-    message: str  # e.g. "used by customize[2]"
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    start: int = 0
-    end: int = 0
-
-    def describe(self) -> str:
-        """The text-output line: "used by customize[2] at 71:15" (the file named when another)."""
-        return f"{self.message} at {self.line}:{self.column}"
+    # Second locations: (file or None for the linted file, start, end, what it is), e.g. the
+    # ``loadTextContent`` call that loaded the script a finding is in.
+    related: tuple[tuple[str | None, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +68,7 @@ class Diagnostic:
     anchor: str = ""
     help: str | None = None
     fix: tuple[int, str] | None = None
-    related: tuple[RelatedLocation, ...] = ()
+    related: tuple[tuple[str, int, int, str], ...] = ()  # (file, line, column, what it is)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)

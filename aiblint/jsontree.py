@@ -39,6 +39,9 @@ class Node:
     start: int  # offset of the first character
     end: int  # offset just past the last character
     pointer: str  # RFC 6901 pointer from the document root
+    # The file the node is written in, when not the linted file itself (a Bicep module,
+    # a loaded script): its display path, a key of ``Document.other_files``.
+    file: str | None = field(default=None, kw_only=True)
 
     @property
     def value(self) -> object:
@@ -63,6 +66,23 @@ class StringNode(Node):
             self._offsets = _decode_offsets(self._raw)
         index = max(0, min(index, len(self._offsets) - 1))
         return self.start + 1 + self._offsets[index]
+
+
+@dataclass(eq=False)
+class MappedStringNode(StringNode):
+    """A string assembled by a front end (Bicep, HCL): ``offsets[i]`` is the file offset of
+    decoded character ``i`` in ``file``, escapes, interpolations and indentation counted;
+    ``offsets[len(text)]`` is where the string ends."""
+
+    offsets: list[int] = field(default_factory=list)
+    # Where the text was loaded from another file (``loadTextContent``, ``file()``): the
+    # call's (file or None, start, end), shown as the finding's related location.
+    loaded_by: tuple[str | None, int, int] | None = None
+
+    def file_offset(self, index: int) -> int:
+        if not self.offsets:
+            return self.start
+        return self.offsets[max(0, min(index, len(self.offsets) - 1))]
 
 
 @dataclass(eq=False)
@@ -150,6 +170,13 @@ class Document:
     trailing_commas: list[int]  # offset of each comma before ] or }
     duplicate_keys: list[tuple[StringNode, StringNode]]  # (first, later), case-insensitive
     lines: LineIndex
+    # What a front end (Bicep, Terraform) adds: the language it read, the other files its
+    # nodes point into (modules, loaded scripts), its remarks for stderr, and the syntax
+    # errors that cost a declaration but not the file (offset, message).
+    language: str = "json"
+    other_files: dict[str, LineIndex] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    syntax_errors: list[tuple[int, str]] = field(default_factory=list)
 
     def walk(self) -> Iterator[AnyNode]:
         """Every node, parents before children (iterative: depth is bounded anyway)."""

@@ -14,8 +14,8 @@ from typing import Any
 from aiblint.config import Config
 from aiblint.context import FileContext, FileResult
 from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
-from aiblint.diagnostics import Diagnostic, Finding, RelatedLocation, Severity, Span
-from aiblint.jsontree import JsonSyntaxError, LineIndex, decode_bytes, parse
+from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.jsontree import Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
@@ -73,8 +73,16 @@ def _help(code: str) -> str:
 
 def lint_text(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
     _register_rules()
+    from aiblint.frontends import language_of
+
+    language = language_of(display)
     try:
-        document = parse(text)
+        if language == "json":
+            document = parse(text)
+        else:
+            from aiblint.frontends import parse_source
+
+            document = parse_source(text, display, path, language)
     except JsonSyntaxError as exc:
         lines = LineIndex(text[1:] if text.startswith("\ufeff") else text)
         line, column = lines.position(exc.offset)
@@ -92,6 +100,10 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
         context.notes.append(
             f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
         )
+    if language != "json":
+        if not located and not (options.explicit and not options.ignore_non_templates):
+            return result  # a .bicep/.tf file without an image template: not ours
+        _adopt_front_end(context, document)
     if not located:
         if skipped:
             pass  # a template ARM does not deploy: the note says so
@@ -113,6 +125,10 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             analyse_scripts(template_context)
             run_rules(checks("template"), template_context, context)
             template_context.add_evaluation_notes()
+    if language != "json":
+        from aiblint.frontends.suppress import apply_comment_suppressions
+
+        context.findings = apply_comment_suppressions(context.findings, document, language, context.enabled)
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
@@ -141,16 +157,22 @@ def _parameter_values(context: FileContext) -> dict[str, Any] | None:
     return loaded.values
 
 
-def _related(context: FileContext, finding: Finding) -> tuple[RelatedLocation, ...]:
+def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
     found = []
-    for message, span, file in finding.related:
+    for file, start, _end, what in finding.related:
         lines = context.other_files.get(file) if file else context.document.lines
-        if lines is None:
-            continue
-        line, column = lines.position(span.start)
-        end_line, end_column = lines.position(max(span.end, span.start))
-        found.append(RelatedLocation(message, file or context.display, line, column, end_line, end_column, span.start, span.end))
+        if lines is not None:
+            line, column = lines.position(start)
+            found.append((file or context.display, line, column, what))
     return tuple(found)
+
+
+def _adopt_front_end(context: FileContext, document: Document) -> None:
+    """A front end's loaded files, notes and syntax errors become the file's own."""
+    context.other_files.update(document.other_files)
+    context.notes.extend(document.notes)
+    for offset, message in document.syntax_errors:
+        context.report("AIB001", Span(offset, offset + 1), message, pointer="")
 
 
 def _to_diagnostics(context: FileContext) -> list[Diagnostic]:

@@ -190,6 +190,7 @@ def main() -> int:
     )
 
     rows.extend(_arm_rows(config))
+    rows.extend(front_end_rows(config))
 
     shutil.rmtree(PYCACHE, ignore_errors=True)
     width = max(len(name) for name, _ in rows)
@@ -197,6 +198,25 @@ def main() -> int:
     for name, value in rows:
         print(f"{name.ljust(width)}  {value}")
     return 0
+
+
+def front_end_rows(config) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """f. a Bicep and a Terraform file beside their JSON twins (the issue's budget: 1.5x)."""
+    from aiblint.lint import LintOptions, lint_text
+
+    rows = []
+    cases = ROOT / "tests" / "frontends"
+    for name, source in (("Bicep", cases / "bicep_linux" / "main.bicep"), ("Terraform", cases / "terraform_azapi" / "main.tf")):
+        twin = source.parent / "twin.json"
+        text, twin_text = source.read_text(), twin.read_text()
+        ours = in_process(lambda text=text, source=source: lint_text(text, str(source), config, source, LintOptions()), 21)
+        json_time = in_process(
+            lambda twin_text=twin_text, twin=twin: lint_text(twin_text, str(twin), config, twin, LintOptions()), 21
+        )
+        rows.append((f"f. {name} fixture ({source.name}), in process", f"{ours * 1000:.1f} ms"))
+        rows.append(("f. its JSON twin, in process", f"{json_time * 1000:.1f} ms"))
+        rows.append((f"f. ratio {name} / JSON twin (budget 1.5x)", f"{ours / json_time:.2f}x"))
+    return rows
 
 
 if __name__ == "__main__":

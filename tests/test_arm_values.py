@@ -51,16 +51,14 @@ def test_a_finding_reached_through_an_expression_names_its_use_site():
     path = FORMS / "arm_form04_string_variable.json"
     result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
     (finding,) = [d for d in result.diagnostics if d.code == "AIB401"]
-    (related,) = finding.related
-    assert related.message == "used by customize[0]"
+    ((file, line, column, what),) = finding.related
+    assert what == "used by customize[0]" and file == str(path)
     text = path.read_text()
-    use = result.lines.offset(related.line, related.column)  # type: ignore[union-attr]
+    use = result.lines.offset(line, column)  # type: ignore[union-attr]
     assert text[use:].startswith("\"[variables('step')]\"")
     from aiblint.report import renderer
 
-    assert f"  used by customize[0] at {related.line}:{related.column}" in renderer("text")([result], quiet=True)
-    shown = json.loads(renderer("json")([result]))["diagnostics"]
-    assert next(d for d in shown if d["code"] == "AIB401")["related"][0]["message"] == "used by customize[0]"
+    assert f"  = used by customize[0]: {path}:{line}:{column}" in renderer("text")([result], quiet=True, source=True)
 
 
 def test_a_parameter_file_beside_the_template_gives_the_value_and_its_position():
@@ -68,7 +66,7 @@ def test_a_parameter_file_beside_the_template_gives_the_value_and_its_position()
     result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
     (finding,) = [d for d in result.diagnostics if d.code == "AIB401"]
     assert finding.file.endswith("arm_parameter_file.parameters.json")
-    assert finding.related[0].file == str(path)
+    assert finding.related[0][0] == str(path)
 
 
 def test_parameters_option_names_the_file(tmp_path):

@@ -43,7 +43,7 @@ def _path(uri: str) -> Path | None:
 
 
 def _is_json(uri: str) -> bool:
-    return uri.lower().endswith((".json", ".jsonc"))
+    return uri.lower().endswith((".json", ".jsonc", ".bicep", ".bicepparam", ".tf"))  # bicep / terraform documents too
 
 
 def lint_document(ls: AiblintServer, uri: str) -> None:

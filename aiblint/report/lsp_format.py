@@ -39,19 +39,19 @@ def to_lsp(d: Diagnostic, lines: LineIndex | None) -> dict[str, Any]:
         "message": d.message,
         "data": {"pointer": d.pointer},
     }
-    if d.related:  # the use site of a value that came through an ARM expression
+    if d.related:  # e.g. the use site of a value that came through an ARM expression
         item["relatedInformation"] = [
             {
                 "location": {
-                    "uri": Path(r.file).resolve().as_uri() if r.file != "<stdin>" else "untitled:stdin",
+                    "uri": Path(file).resolve().as_uri() if file != "<stdin>" else "untitled:stdin",
                     "range": {
-                        "start": _position(lines if r.file == d.file else None, r.line, r.column),
-                        "end": _position(lines if r.file == d.file else None, r.end_line, r.end_column),
+                        "start": _position(lines if file == d.file else None, line, column),
+                        "end": _position(lines if file == d.file else None, line, column + 1),
                     },
                 },
-                "message": r.message,
+                "message": what,
             }
-            for r in d.related
+            for file, line, column, what in d.related
         ]
     path = page_path(d.code)
     if path.is_file():

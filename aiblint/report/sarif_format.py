@@ -58,20 +58,14 @@ def _rule_entry(code: str) -> dict[str, Any]:
     return entry
 
 
-def _related(index: int, related: Any, cwd: Path) -> dict[str, Any]:
-    uri, relative = _uri(related.file, cwd)
-    location: dict[str, Any] = {"uri": uri, "uriBaseId": "%SRCROOT%"} if relative else {"uri": uri}
-    region = {
-        "startLine": related.line,
-        "startColumn": related.column,
-        "endLine": related.end_line,
-        "endColumn": max(related.end_column, related.column),
-    }
-    return {
-        "id": index,
-        "message": {"text": related.message},
-        "physicalLocation": {"artifactLocation": location, "region": region},
-    }
+def _related(index: int, item: tuple[str, int, int, str], cwd: Path) -> dict[str, Any]:
+    file, line, column, what = item
+    uri, relative = _uri(file, cwd)
+    location: dict[str, Any] = {"uri": uri}
+    if relative:
+        location["uriBaseId"] = "%SRCROOT%"
+    region = {"startLine": line, "startColumn": column}
+    return {"id": index, "message": {"text": what}, "physicalLocation": {"artifactLocation": location, "region": region}}
 
 
 def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> str:
@@ -85,29 +79,32 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
             location: dict[str, Any] = {"uri": uri}
             if relative:
                 location["uriBaseId"] = "%SRCROOT%"
-            entry: dict[str, Any] = {
-                "ruleId": d.code,
-                "ruleIndex": index[d.code],
-                "level": _LEVEL[d.severity],
-                "message": {"text": d.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": location,
-                            "region": {
-                                "startLine": d.line,
-                                "startColumn": d.column,
-                                "endLine": d.end_line,
-                                "endColumn": max(d.end_column, d.column),
-                            },
+            entry: dict[str, Any] = {}
+            if d.related:  # e.g. the loadTextContent call that loaded the script
+                entry["relatedLocations"] = [_related(i, item, cwd) for i, item in enumerate(d.related)]
+            sarif_results.append(
+                entry
+                | {
+                    "ruleId": d.code,
+                    "ruleIndex": index[d.code],
+                    "level": _LEVEL[d.severity],
+                    "message": {"text": d.message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": location,
+                                "region": {
+                                    "startLine": d.line,
+                                    "startColumn": d.column,
+                                    "endLine": d.end_line,
+                                    "endColumn": max(d.end_column, d.column),
+                                },
+                            }
                         }
-                    }
-                ],
-                "partialFingerprints": {"aiblint/v1": fingerprint(d.file, d.code, d.pointer, d.anchor)},
-            }
-            if d.related:  # e.g. the expression that brought a variable's script into a customizer
-                entry["relatedLocations"] = [_related(i, r, cwd) for i, r in enumerate(d.related)]
-            sarif_results.append(entry)
+                    ],
+                    "partialFingerprints": {"aiblint/v1": fingerprint(d.file, d.code, d.pointer, d.anchor)},
+                }
+            )
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -25,16 +25,11 @@ def render(results: list[FileResult], *, color: bool = False, source: bool = Fal
             else:
                 where = f"{d.file}:{d.line}:{d.column}:"
             out.append(f"{where} {label} {d.code} {d.message}")
-            for related in d.related:  # e.g. the expression that brought a variable's script in
-                place = (
-                    related.describe()
-                    if related.file == d.file
-                    else f"{related.message} at {related.file}:{related.line}:{related.column}"
-                )
-                out.append(f"  {place}")
             lines = result.lines if d.file == result.path else result.other_files.get(d.file)
             if source and lines is not None and d.line <= len(lines.starts):
                 out.extend(_excerpt(lines.line_text(d.line), d.column, d.end_column if d.end_line == d.line else None, color))
+            if source:
+                out.extend(f"  = {what}: {file}:{line}:{column}" for file, line, column, what in d.related)
     if quiet:
         return "\n".join(out) + ("\n" if out else "")
     counts = summary_counts(results)

@@ -106,8 +106,8 @@ def malformed_expression(ctx: FileContext) -> None:
 
 @rule("AIB007", "error", "inline script line that ARM reads as an expression", scope="template")
 def inline_line_read_by_arm(ctx: TemplateContext) -> None:
-    if not ctx.is_arm:
-        return
+    if not ctx.is_arm or ctx.document.language != "json":
+        return  # a Bicep/Terraform front end writes the `[[` escape itself, as `bicep build` does
     for step in ctx.template.steps:
         if step.kind not in ("shell", "powershell"):
             continue

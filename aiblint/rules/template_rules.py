@@ -378,8 +378,8 @@ def restart_at_end(ctx: TemplateContext) -> None:
 def _append_restart(ctx: TemplateContext) -> tuple[int, str] | None:
     """Insert a WindowsRestart after the last customizer, indented like it."""
     customize = ctx.template.prop("customize")
-    if not isinstance(customize, ArrayNode) or not customize.items:
-        return None
+    if not isinstance(customize, ArrayNode) or not customize.items or ctx.document.language != "json":
+        return None  # the fix is JSON text: a Bicep or Terraform file gets the finding without it
     last = customize.items[-1]
     text = ctx.document.text
     line_start = text.rfind("\n", 0, last.start) + 1

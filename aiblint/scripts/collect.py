@@ -102,9 +102,14 @@ class ScriptContext:
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
-        file = source.file_of(start)
+        file = source.file_of(start) or source.line_file(line)
         fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
-        related = ((source.via[0], source.via[1], None),) if source.via is not None else ()
+        loaded_by = source.line_loaded_by(line)
+        related: tuple[tuple[str | None, int, int, str], ...] = (
+            ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
+        )
+        if source.via is not None:  # the expression that brought the script (a variable, a parameter)
+            related += ((None, source.via[1].start, source.via[1].end, source.via[0]),)
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
@@ -228,7 +233,7 @@ def shellcheck_pass(template: TemplateContext, script: Script) -> None:
             source.line_pointer(line),
             comment.level,
             line_anchor(source.line_text(line)),
-            source.file,
+            source.file or source.line_file(line),
         )
         script.findings.append((line, finding))
 
@@ -250,5 +255,13 @@ def flush_findings(template: TemplateContext, script: Script) -> None:
         template.add(finding)
     for finding in unused:
         template.add(
-            Finding(finding.code, finding.message, finding.span, finding.pointer, None, finding.anchor, script.source.file)
+            Finding(
+                finding.code,
+                finding.message,
+                finding.span,
+                finding.pointer,
+                None,
+                finding.anchor,
+                script.source.file or script.source.line_file(0),
+            )
         )

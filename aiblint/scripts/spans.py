@@ -155,6 +155,19 @@ class ScriptSource:
             return self.pointer
         return self._nodes[min(line, len(self._nodes) - 1)].pointer
 
+    def line_file(self, line: int) -> str | None:
+        """The file an inline line is written in when not the template's (a Bicep module,
+        a ``loadTextContent`` script): front ends set ``StringNode.file``."""
+        if self._nodes is None:
+            return None
+        return self._nodes[min(line, len(self._nodes) - 1)].file
+
+    def line_loaded_by(self, line: int) -> tuple[str | None, int, int] | None:
+        """The call that loaded an inline line from its own file (``loadTextContent``)."""
+        if self._nodes is None:
+            return None
+        return getattr(self._nodes[min(line, len(self._nodes) - 1)], "loaded_by", None)
+
     def file_offset(self, offset: int) -> int:
         if self._nodes is None:
             return max(0, min(offset, len(self.text)))

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+sudo apt-get install nginx

@@ -1,0 +1,16 @@
+resource "azapi_resource" "module_image" {
+  type     = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"
+  name     = "module-${formatdate("YYYYMMDD", timestamp())}"
+  location = "westeurope"
+  identity {
+    type         = "UserAssigned"
+    identity_ids = ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aib"]
+  }
+  body = {
+    properties = {
+      source     = { type = "PlatformImage", publisher = "Canonical", offer = "0001-com-ubuntu-server-jammy", sku = "22_04-lts-gen2", version = "latest" }
+      customize  = [{ type = "Shell", name = "module", inline = [var.script] }]
+      distribute = [{ type = "ManagedImage", imageId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/d", location = "westeurope", runOutputName = "d" }]
+    }
+  }
+}

@@ -1,0 +1,3 @@
+variable "script" {
+  type = string
+}
