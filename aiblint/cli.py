@@ -66,7 +66,49 @@ def _lint_parser() -> Any:
     parser.add_argument("--write-baseline", type=Path, help="record the current findings as a baseline")
     parser.add_argument("--shellcheck", action="store_true", default=None, help="also run ShellCheck on Shell scripts")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    _add_fix_arguments(parser)
     return parser
+
+
+def _add_fix_arguments(parser: Any) -> None:
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes to the files, then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff, also apply fixes that decide something")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    parser.add_argument("--show-fixes", action="store_true", help="list each fix applied (or available) on stderr")
+
+
+def _fix_session(options: Any) -> Any:
+    if not (options.fix or options.diff or options.show_fixes):
+        return None
+    from aiblint.fix import FixSession
+
+    return FixSession(write=options.fix and not options.diff, unsafe=options.unsafe_fixes)
+
+
+def _fix(session: Any, display: str, path: Path | None, data: bytes, config: Any, lint_options: Any) -> bytes:
+    from aiblint.lint import InternalError, lint_text
+
+    def lint(text: str) -> list[Any]:
+        return [d for d in lint_text(text, display, config, path, lint_options).diagnostics if d.file == display]
+
+    try:
+        return session.run(display, path, data, lint)  # type: ignore[no-any-return]
+    except InternalError:
+        return data  # reported by the lint that follows
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
+
+
+def _finish_fixes(session: Any, options: Any) -> int | None:
+    """Print the diff / the list of fixes; the exit code when --diff ends the run."""
+    if options.diff:
+        sys.stdout.write("".join(session.diffs))
+        sys.stdout.flush()
+    for line in session.summary() if options.show_fixes or options.diff else []:
+        _err(line)
+    for line in session.refused:
+        _err(f"aiblint: note: {line}")
+    return (1 if session.diffs else 0) if options.diff else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,6 +183,7 @@ def _lint(args: list[str]) -> int:
     if "-" in paths and len(paths) > 1:
         raise UsageError("'-' (stdin) cannot be combined with other paths")
     configs = ConfigCache(options.config)
+    fixes = _fix_session(options)
 
     def config_for(path: Path | None) -> Any:
         config = configs.for_path(path)
@@ -165,12 +208,16 @@ def _lint(args: list[str]) -> int:
             fail_on = config.fail_on if fail_on is None else fail_on
             lint_options = LintOptions(ignore_non_templates=options.ignore_non_templates, explicit=explicit)
             data = _read(display, None if from_stdin else path)
+            if fixes is not None:
+                data = _fix(fixes, display, None if from_stdin else path, data, config, lint_options)
             try:
                 results.append(lint_bytes(data, display, config, path, lint_options))
             except InternalError as exc:
                 internal_errors.append(str(exc))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if fixes is not None and (code := _finish_fixes(fixes, options)) is not None:
+        return code
     if options.baseline is not None or options.write_baseline is not None:
         from aiblint import baseline
 

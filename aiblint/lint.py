@@ -14,7 +14,7 @@ from typing import Any
 from aiblint.config import Config
 from aiblint.context import FileContext, FileResult
 from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
-from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
 from aiblint.jsontree import Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
 
@@ -129,6 +129,8 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
         from aiblint.frontends.suppress import apply_comment_suppressions
 
         context.findings = apply_comment_suppressions(context.findings, document, language, context.enabled)
+    else:
+        _template_suppressions(context, [n for item in located for n in (item.resource, item.deployment) if n is not None])
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
@@ -155,6 +157,16 @@ def _parameter_values(context: FileContext) -> dict[str, Any] | None:
         return None
     context.other_files[loaded.display] = loaded.lines
     return loaded.values
+
+
+def _template_suppressions(context: FileContext, scopes: list[Any]) -> None:
+    """JSONC comments, metadata and tags in the template that silence findings (aiblint.suppress)."""
+    from aiblint.suppress import apply_template_suppressions
+
+    def known(code: str) -> bool:
+        return any(rule.startswith(code) for rule in RULES) or (code.startswith("SC") and code[2:].isdigit())
+
+    context.findings = apply_template_suppressions(context.document, scopes, context.findings, context.enabled, known)
 
 
 def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
@@ -210,7 +222,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.span.end,
                 finding.anchor,
                 _help(finding.code),
-                finding.fix,
+                Fix.of(finding.fix),
                 _related(context, finding),
             )
         )

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from aiblint.armeval import Resolver
 from aiblint.context import FileContext
-from aiblint.diagnostics import Finding, Severity, Span
+from aiblint.diagnostics import Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode
 from aiblint.locate import Located
 from aiblint.model import Template
@@ -48,7 +48,7 @@ class TemplateContext:
         pointer: str | None = None,
         severity: Severity | None = None,
         anchor: str = "",
-        fix: tuple[int, str] | None = None,
+        fix: Fix | tuple[int, str] | None = None,
     ) -> None:
         self.file.report(code, where, message, pointer=pointer, severity=severity, anchor=anchor, fix=fix)
 

@@ -344,6 +344,24 @@ def _read_without_input(ctx: ScriptContext, command: ShellCommand) -> None:
     ctx.report("AIB402", command.start, command.end, message)
 
 
+_PREFIXABLE = {"sudo", "env", "bash -c", "sh -c"}  # wrappers that accept VAR=value before the command
+_FORCE_CONF = " -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+
+
+def _upgrade_fix(command: ShellCommand, noninteractive: bool, force: bool) -> tuple[tuple[int, int, str], ...]:
+    """DEBIAN_FRONTEND=noninteractive before the command and/or the force-conf options after
+    the subcommand; nothing when the variable cannot go there (timeout, nohup, xargs ...)."""
+    edits: list[tuple[int, int, str]] = []
+    if not noninteractive:
+        if not set(command.via) <= _PREFIXABLE:
+            return ()
+        edits.append((command.name_word.start, command.name_word.start, "DEBIAN_FRONTEND=noninteractive "))
+    if not force:
+        sub = command.positionals(_APT_VALUE_OPTS)[0]
+        edits.append((sub.end, sub.end, _FORCE_CONF))
+    return tuple(edits)
+
+
 def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[ShellCommand], index: int) -> None:
     """Debconf and changed-config-file questions; looks back only when it has to."""
     sub = _apt_subcommand(command)
@@ -366,11 +384,14 @@ def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[She
             )
         if not force:
             missing.append("-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold")
+        edits = _upgrade_fix(command, noninteractive, force)
         ctx.report(
             "AIB402",
             command.start,
             command.end,
             f"{command.name} {sub} can stop at a debconf or changed-config-file question: add {' and '.join(missing)}",
+            edits=edits,
+            safe=force,  # choosing the old config files is a decision for the author: --unsafe-fixes
         )
         return
     if sub != "install":

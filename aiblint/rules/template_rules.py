@@ -384,7 +384,8 @@ def _append_restart(ctx: TemplateContext) -> tuple[int, str] | None:
     text = ctx.document.text
     line_start = text.rfind("\n", 0, last.start) + 1
     indent = text[line_start : last.start] if text[line_start : last.start].strip() == "" else " "
-    return last.end, f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "10m" }}'
+    timeout = "30m" if ctx.source_info.server_year == "2016" else "10m"  # AIB306: 2016 needs 30 minutes
+    return last.end, f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "{timeout}" }}'
 
 
 @rule("AIB304", "info", "external script or file without sha256Checksum", scope="template")

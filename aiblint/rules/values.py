@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from aiblint.arm import is_expression
 from aiblint.context import FileContext
-from aiblint.diagnostics import Severity, Span
+from aiblint.diagnostics import Fix, Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 from aiblint.literals import PLACEHOLDER, checkable, literal, passed_text, uri_fields
 from aiblint.locate import locate
@@ -214,7 +214,23 @@ def github_blob(ctx: TemplateContext) -> None:
         match = _GITHUB_BLOB.match(value or "")
         if match:
             raw = f"https://raw.githubusercontent.com/{match.group(2)}/{match.group(3)}/{match.group(4)}"
-            ctx.report("AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}")
+            fix = _raw_url_fix(node, match) if isinstance(node, StringNode) and node.text == value else None
+            ctx.report(
+                "AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}", fix=fix
+            )
+
+
+def _raw_url_fix(node: StringNode, match: re.Match[str]) -> Fix:
+    """github.com/O/R/blob/REF/PATH -> raw.githubusercontent.com/O/R/REF/PATH: two edits, so
+    escapes elsewhere in the string stay as written."""
+    host_start, host_end = match.start(1) if match.group(1) else match.start(2) - len("github.com/"), match.start(2) - 1
+    blob_start = match.start(4) - len("blob/")
+    return Fix(
+        (
+            (node.file_offset(host_start), node.file_offset(host_end), "raw.githubusercontent.com"),
+            (node.file_offset(blob_start), node.file_offset(match.start(4)), ""),
+        )
+    )
 
 
 # -- AIB023 ---------------------------------------------------------------------------

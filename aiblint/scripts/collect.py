@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiblint.arm import is_expression
 from aiblint.armtext import EvalString
-from aiblint.diagnostics import Finding, Severity, Span
+from aiblint.diagnostics import Finding, Fix, Severity, Span
 from aiblint.jsontree import ArrayNode, StringNode
 from aiblint.model import Step
 from aiblint.scripts.spans import ScriptSource
@@ -96,14 +96,21 @@ class ScriptContext:
         message: str,
         severity: Severity | None = None,
         insert: tuple[int, str] | None = None,
+        edits: tuple[tuple[int, int, str], ...] = (),
+        safe: bool = True,
     ) -> None:
-        """``insert``: an unambiguous fix, text to insert at a script offset."""
+        """An unambiguous fix: ``insert`` text at a script offset, or ``edits`` (script start,
+        end, replacement); ``safe=False`` for one that also decides something (--unsafe-fixes)."""
         source = self.source
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
         file = source.file_of(start) or source.line_file(line)
-        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
+        if insert is not None:
+            edits = ((insert[0], insert[0], insert[1]), *edits)
+        fix = None
+        if edits and file is None and source.via is None:  # never edit through an expression
+            fix = Fix(tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits), safe)
         loaded_by = source.line_loaded_by(line)
         related: tuple[tuple[str | None, int, int, str], ...] = (
             ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
