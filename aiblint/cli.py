@@ -53,6 +53,9 @@ def _lint_parser() -> Any:
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
     parser.add_argument("--config", type=Path, help="use this config file instead of searching for one")
     _network_options(parser)
+    parser.add_argument(
+        "--parameters", type=Path, help="ARM deployment parameter file whose values the templates are linted with"
+    )
     parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
     parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
     parser.add_argument("--stdin-filename", help="the name to show for '-'")
@@ -224,6 +227,7 @@ def _lint(args: list[str]) -> int:
             "check_urls": _check_urls(options),
             "allow_private_urls": options.allow_private_urls,
             "shellcheck": options.shellcheck,
+            "parameters": str(options.parameters) if options.parameters is not None else None,
         }
         return config.merged(**overrides)
 

@@ -7,6 +7,7 @@ the file (the CLI turns it into exit 2 with one line).
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +41,8 @@ class Config:
     shellcheck: bool = False
     check_urls: bool = False  # the command line's --check-urls (or AIBLINT_CHECK_URLS), never a config file
     allow_private_urls: bool = False  # the command line's --allow-private-urls only
+    api_version: str | None = None  # assumed when a template's apiVersion cannot be resolved
+    parameters: str | None = None  # --parameters FILE: ARM deployment parameter values
     source: str | None = None  # the file it came from
     root: Path | None = None  # the folder paths in it are relative to
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -117,6 +120,7 @@ _KEYS = {
     "script-roots",
     "shellcheck",
     "check-urls",
+    "api-version",
 }
 
 
@@ -260,6 +264,10 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
                 if "\0" in folder or "\0" in prefix:
                     raise fail(f"{key}.{prefix}", "a NUL character cannot be in a path")
             values["script_roots"] = tuple((prefix, str((path.parent / folder).resolve())) for prefix, folder in value.items())
+        elif key == "api-version":
+            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}(-preview)?", value):
+                raise fail(key, 'expected an Image Builder apiVersion such as "2024-02-01"')
+            values["api_version"] = value
         elif key in ("shellcheck", "check-urls"):
             if not isinstance(value, bool):
                 raise fail(key, "expected true or false")

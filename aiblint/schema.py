@@ -165,7 +165,15 @@ class SchemaFinding:
 def to_instance(node: AnyNode, arm: bool) -> Any:
     """The plain value to validate, with ARM expressions as opaque stand-ins."""
     if isinstance(node, ObjectNode):
-        return {m.key.text: to_instance(m.value, arm) for m in node.members}
+        instance = {m.key.text: to_instance(m.value, arm) for m in node.members}
+        loops = node.get("copy") if arm else None
+        if isinstance(loops, ArrayNode):  # ARM property iteration: each loop makes one array
+            del instance["copy"]
+            for loop in loops.items:
+                name = loop.get_ci("name") if isinstance(loop, ObjectNode) else None
+                if isinstance(name, StringNode):
+                    instance[name.text] = ArmExpression("copy")
+        return instance
     if isinstance(node, ArrayNode):
         return [to_instance(item, arm) for item in node.items]
     if isinstance(node, StringNode):

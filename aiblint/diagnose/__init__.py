@@ -277,7 +277,7 @@ _KINDS = {
 def attach_template(diagnosis: Diagnosis, path: Path, display: str) -> None:
     """Name the failed step after the template customizer it ran: the n-th `powershell`
     provisioner is the n-th PowerShell customizer (the hidden deprovisioning step not counted)."""
-    from aiblint.arm import Resolver
+    from aiblint.armeval import Resolver
     from aiblint.jsontree import parse
     from aiblint.locate import locate
     from aiblint.model import Template

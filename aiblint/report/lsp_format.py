@@ -40,6 +40,20 @@ def to_lsp(d: Diagnostic, lines: LineIndex | None) -> dict[str, Any]:
         "message": d.message,
         "data": {"pointer": d.pointer},
     }
+    if d.related:  # e.g. the use site of a value that came through an ARM expression
+        item["relatedInformation"] = [
+            {
+                "location": {
+                    "uri": Path(file).resolve().as_uri() if file != "<stdin>" else "untitled:stdin",
+                    "range": {
+                        "start": _position(lines if file == d.file else None, line, column),
+                        "end": _position(lines if file == d.file else None, line, column + 1),
+                    },
+                },
+                "message": what,
+            }
+            for file, line, column, what in d.related
+        ]
     path = page_path(d.code)
     if path.is_file():
         item["codeDescription"] = {"href": path.resolve().as_uri()}

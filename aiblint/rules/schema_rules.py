@@ -39,12 +39,14 @@ def api_version(ctx: TemplateContext) -> None:
     node = ctx.template.api_version_node
     version = ctx.template.api_version
     newest = newest_stable()
+    configured = ctx.config.api_version if ctx.declared_api_version == ctx.config.api_version else None
     if node is None:
         where = ctx.template.resource.get_ci("type") or ctx.template.resource
+        # A REST body (a bare template) gets its version from the request: nothing to fix here.
         ctx.report(
             "AIB003",
             _point(where),
-            f"no apiVersion: aiblint checks against {newest}, the newest stable version; say which one you submit with",
+            f"no apiVersion: {_version_basis(ctx, configured)}",
             pointer=ctx.template.resource.pointer,
             # a REST body or `az image builder` file: the version is a command-line argument there
             severity=None if ctx.is_arm else Severity.INFO,
@@ -54,7 +56,7 @@ def api_version(ctx: TemplateContext) -> None:
         ctx.report(
             "AIB003",
             node,
-            f"apiVersion comes from an expression aiblint cannot resolve (a parameter without a default?): checked against {newest}, the newest stable version",
+            f"apiVersion comes from an expression aiblint cannot resolve (a parameter without a default, and no parameter file): {_version_basis(ctx, configured)}",
             severity=Severity.INFO,
         )
         return
@@ -132,6 +134,20 @@ def inline_line_read_by_arm(ctx: TemplateContext) -> None:
                 # a valid expression is a deliberate one: ARM computes the line
 
 
+def _version_basis(ctx: TemplateContext, configured: str | None) -> str:
+    """What the checks rest on when the template does not say its apiVersion."""
+    if configured is not None:
+        return f"checked against {configured} (api-version in the config)"
+    skipped = ctx.skipped_by_version
+    detail = ", ".join(f"{count} {code}" for code, count in sorted(skipped.items()))
+    left_out = f"; left out: {detail} that hold only for some versions" if detail else ""
+    return (
+        "the version is unknown, so only the checks that hold for every stable version ran "
+        f"(version-specific ones skipped: unknown/required properties that differ between versions, deprecations{left_out}); "
+        'give it in the template, a parameter file, or api-version = "..." under [tool.aiblint]'
+    )
+
+
 # -- AIB010 - AIB016 from the schema ---------------------------------------------------
 
 
@@ -195,15 +211,16 @@ def read_only(ctx: TemplateContext) -> None:
 @rule("AIB016", "warning", "deprecated property", scope="template")
 def deprecated(ctx: TemplateContext) -> None:
     _emit_schema(ctx, "AIB016")
-    if ctx.schema_version < "2022-07-01":
-        return
+    if ctx.version_unknown or ctx.schema_version < "2022-07-01":
+        return  # before 2022-07-01 replicationRegions is the only form (and required)
     for distributor in ctx.template.distributors:
         member = distributor.member("replicationRegions")
         if member is not None and distributor.get_ci("targetRegions") is None:
             ctx.report(
                 "AIB016",
                 member.key,
-                'replicationRegions is deprecated from apiVersion 2022-07-01: use targetRegions ([{"name": "westeurope", "replicaCount": 1}])',
+                f'replicationRegions is deprecated from apiVersion 2022-07-01 (still accepted by {ctx.schema_version}): use targetRegions ([{{"name": "westeurope", "replicaCount": 1}}])',
+                severity=Severity.INFO,
             )
 
 
@@ -316,7 +333,12 @@ def no_effect(ctx: TemplateContext) -> None:
         if ctx.template.kind_of(distributor) != "sharedimage":
             continue
         storage = distributor.member("storageAccountType")
-        if storage is not None and not _present(distributor, "replicationRegions") and ctx.schema_version >= "2022-07-01":
+        if (
+            storage is not None
+            and not _present(distributor, "replicationRegions")
+            and not ctx.version_unknown
+            and ctx.schema_version >= "2022-07-01"
+        ):
             ctx.report(
                 "AIB017",
                 storage.key,

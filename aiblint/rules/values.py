@@ -14,10 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aiblint.arm import is_expression
 from aiblint.context import FileContext
 from aiblint.diagnostics import Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
-from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
+from aiblint.literals import PLACEHOLDER, checkable, literal, passed_text, uri_fields
 from aiblint.locate import locate
 from aiblint.registry import rule
 from aiblint.scripts.facts import script_secrets, secret_in_text
@@ -56,7 +57,8 @@ def _placeholders(ctx: TemplateContext) -> list[tuple[str, Span, str, bool]]:
         elif isinstance(node, ArrayNode):
             stack.extend(node.items)
         elif isinstance(node, StringNode):
-            match = PLACEHOLDER.search(literal(ctx, node) or "")
+            text = passed_text(ctx, node)  # evaluated, or the expression's literal pieces
+            match = PLACEHOLDER.search(text or "")
             if match:
                 found.append((match.group(), Span(node.start, node.end), node.pointer, bool(_FREE_TEXT.search(node.pointer))))
     return sorted(found, key=lambda f: f[1].start)
@@ -490,7 +492,7 @@ def generation_mismatch(ctx: TemplateContext) -> None:
 
 @rule("AIB029", "error", "two image templates share a stagingResourceGroup", scope="file")
 def shared_staging(ctx: FileContext) -> None:
-    from aiblint.arm import Resolver
+    from aiblint.armeval import Resolver
 
     seen: dict[str, StringNode] = {}
     for located in locate(ctx.document):
@@ -498,7 +500,7 @@ def shared_staging(ctx: FileContext) -> None:
         node = properties.get_ci("stagingResourceGroup") if isinstance(properties, ObjectNode) else None
         if not isinstance(node, StringNode):
             continue
-        value = Resolver(located.deployment).value(node)
+        value = Resolver(located.deployment, located.scope).value(node)
         if not isinstance(value, str) or not value:
             continue
         key = value.lower().rstrip("/")
@@ -589,6 +591,29 @@ def secrets(ctx: TemplateContext) -> None:
         for span, message, pointer in script_secrets(script):
             # a mapped script's span is in that script file: the finding belongs there
             ctx.add(Finding("AIB030", message, span, pointer, None, "", script.source.file))
+    for node, name in secure_parameters_in_inline(ctx):
+        ctx.report(
+            "AIB030",
+            node,
+            f"the secure parameter '{name}' lands in an inline script: the service stores the image template with its inline scripts in plain text (a secureString stays secret only in the deployment); fetch the secret in the script instead (Key Vault with the build VM identity)",
+        )
+
+
+def secure_parameters_in_inline(ctx: TemplateContext) -> list[tuple[StringNode, str]]:
+    """(use site, parameter) for each inline line or ``inline`` expression built from a
+    secureString/secureObject parameter."""
+    scope = ctx.template.resolver.scope
+    if scope is None:
+        return []
+    found: list[tuple[StringNode, str]] = []
+    for step in ctx.template.steps:
+        written = step.written("inline")
+        lines = [written] if isinstance(written, StringNode) else written.items if isinstance(written, ArrayNode) else []
+        for line in lines:
+            if isinstance(line, StringNode) and is_expression(line.text):
+                for name in dict.fromkeys(scope.secure_references(line.text)):
+                    found.append((line, name))
+    return found
 
 
 def _strings(root: AnyNode) -> list[StringNode]:
