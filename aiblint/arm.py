@@ -395,11 +395,3 @@ def _check_functions(tree: Any) -> None:
             stack.append(node.target)
             stack.append(node.key)
 
-
-def __getattr__(name: str) -> Any:
-    """``Resolver`` lives in aiblint/armeval.py (which imports this module)."""
-    if name == "Resolver":
-        from aiblint.armeval import Resolver
-
-        return Resolver
-    raise AttributeError(name)
