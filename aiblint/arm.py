@@ -394,4 +394,3 @@ def _check_functions(tree: Any) -> None:
         elif isinstance(node, Access):
             stack.append(node.target)
             stack.append(node.key)
-
