@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # kept off the start-up path: `aiblint --version` imports not
     from typing import Any, NoReturn
 
 SUBCOMMANDS = ("rules", "rule", "diagnose", "lsp")
+LINTED_EXTENSIONS = (".json", ".jsonc", ".bicep", ".bicepparam", ".tf")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
 
 
@@ -195,6 +196,8 @@ def _lint(args: list[str]) -> int:
     from aiblint.config import ConfigCache, ConfigError
     from aiblint.diagnostics import Severity
     from aiblint.lint import InternalError, LintOptions, lint_bytes
+    from aiblint.prefilter import might_hold_template
+    from aiblint.safe_read import ReadError
 
     select, extend, ignore = _codes(options.select), _codes(options.extend_select), _codes(options.ignore)
     for codes, name in ((select, "--select"), (extend, "--extend-select"), (ignore, "--ignore")):
@@ -206,7 +209,12 @@ def _lint(args: list[str]) -> int:
 
         if options.profile not in PROFILES:
             raise UsageError(f"--profile: unknown profile {options.profile!r} (known: {', '.join(PROFILES)})")
+    if "" in options.paths:
+        raise UsageError("'': an empty path names no file (use '.' for the current folder)")
     paths = options.paths or ["."]
+    # Only the terminal's excerpts read a file's lines after linting: elsewhere each result
+    # drops its text and line index at once, so memory does not grow with the file count.
+    keep_lines = (options.output is None and sys.stdout.isatty()) or options.format == "lsp"
     if "-" in paths and len(paths) > 1:
         raise UsageError("'-' (stdin) cannot be combined with other paths")
     configs = ConfigCache(options.config)
@@ -233,17 +241,25 @@ def _lint(args: list[str]) -> int:
 
     results = []
     internal_errors: list[str] = []
+    read_errors: list[str] = []  # files named explicitly that could not be read: exit 2
+    skipped: list[str] = []  # folder mode: files passed over, one note each
     fail_on = None
     try:
-        for display, path, explicit, from_stdin in _targets(paths, options.stdin_filename):
+        for display, path, explicit, from_stdin in _targets(paths, options.stdin_filename, skipped):
             config = config_for(path)
             fail_on = config.fail_on if fail_on is None else fail_on
             lint_options = LintOptions(ignore_non_templates=options.ignore_non_templates, explicit=explicit)
-            data = _read(display, None if from_stdin else path)
+            try:
+                data = _read(None if from_stdin else path)
+            except ReadError as exc:
+                (read_errors if explicit else skipped).append(f"{display}: {exc}")
+                continue
+            if not explicit and not might_hold_template(data):
+                continue  # folder mode lints image templates only: decided from the bytes, unparsed
             if fixes is not None:
                 data = _fix(fixes, display, None if from_stdin else path, data, config, lint_options)
             try:
-                results.append(lint_bytes(data, display, config, path, lint_options))
+                results.append(_slim(lint_bytes(data, display, config, path, lint_options), keep_lines))
             except InternalError as exc:
                 internal_errors.append(str(exc))
     except ConfigError as exc:
@@ -280,13 +296,17 @@ def _lint(args: list[str]) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+    for line in skipped:
+        _err(f"aiblint: note: {line}")
     for result in results:
         for note in result.notes:
             _err(f"aiblint: note: {result.path}: {note}")
+    for line in read_errors:
+        _err(f"aiblint: error: {line}")
     internal_errors.extend(line for result in results for line in result.internal_errors)
     for line in internal_errors:
         _err(f"aiblint: internal error: {line}. Please report it with the file that caused it.")
-    if internal_errors:
+    if internal_errors or read_errors:
         return 2
     if options.exit_zero:
         return 0
@@ -295,25 +315,22 @@ def _lint(args: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _read(display: str, path: Path | None) -> bytes:
-    from aiblint.lint import MAX_FILE_BYTES
+def _read(path: Path | None) -> bytes:
+    from aiblint.safe_read import read_limited, read_stream_limited
 
     if path is None:
-        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UsageError(
-                f"{display}: file too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)"
-            )
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise UsageError(f"{display}: is a directory") from None
-    except OSError as exc:
-        raise UsageError(f"{display}: {exc.strerror or exc}") from None
+        return read_stream_limited(sys.stdin.buffer)
+    return read_limited(path)
 
 
-def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Path | None, bool, bool]]:
+def _slim(result: Any, keep_lines: bool) -> Any:
+    if not keep_lines or not result.diagnostics:
+        result.lines = None
+        result.other_files = {}
+    return result
+
+
+def _targets(paths: list[str], stdin_name: str | None, skipped: list[str]) -> Iterator[tuple[str, Path | None, bool, bool]]:
     """(name to show, path for config lookup, named explicitly, read stdin) per file."""
     from pathlib import Path
 
@@ -323,22 +340,38 @@ def _targets(paths: list[str], stdin_name: str | None) -> Iterator[tuple[str, Pa
             continue
         path = Path(given)
         if path.is_dir():
-            for found in sorted(_walk(path)):
+            for found in sorted(_walk(path, skipped)):
                 yield (str(found), found, False, False)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a dangling or looping link: the read says which
             yield (given, path, True, False)
         else:
             raise UsageError(f"{given}: no such file or directory")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, skipped: list[str]) -> Iterator[Path]:
+    """The .json/.jsonc files under `folder`; iterative (a tree 1,100 levels deep is fine),
+    symlinked folders not entered, unreadable folders noted and passed over."""
     from pathlib import Path
 
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in files:
-            if name.endswith((".json", ".jsonc", ".bicep", ".bicepparam", ".tf")):
-                yield Path(root) / name
+    pending = [str(folder)]
+    while pending:
+        root = pending.pop()
+        try:
+            with os.scandir(root) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            skipped.append(f"{root}: folder not read: {exc.strerror or type(exc).__name__}")
+            continue
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    pending.append(entry.path)
+            elif entry.name.endswith(LINTED_EXTENSIONS):
+                yield Path(entry.path)
 
 
 # -- other commands -------------------------------------------------------------------

@@ -8,6 +8,7 @@ restarts, Windows Update, replication regions) and multiplies.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -134,6 +135,6 @@ def timeout_minutes(ctx: Any) -> tuple[int | None, bool]:
     if node is None:
         return model()["default_timeout_minutes"], False
     value = ctx.template.value(node)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None, True
     return (int(value) or model()["default_timeout_minutes"]), True

@@ -21,6 +21,17 @@ MAX_DEPTH = 200  # deeper documents are refused (AIB001) instead of exhausting t
 _WS = re.compile(r"[ \t\r\n]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # Plain run inside a string: anything but quote, backslash and control characters.
+# Python refuses to convert longer digit strings (and the conversion is quadratic): a
+# longer integer is read as a float, which is then infinite, as 1e400 is.
+_MAX_INT_DIGITS = 4000
+
+
+def _number(raw: str) -> int | float:
+    if any(c in raw for c in ".eE") or len(raw) > _MAX_INT_DIGITS:
+        return float(raw)
+    return int(raw)
+
+
 _STR_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
@@ -305,7 +316,7 @@ class _Parser:
             raw = match.group()
             start = self.pos
             self.pos = match.end()
-            number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            number = _number(raw)
             return NumberNode(start, self.pos, pointer, number=number, raw=raw)
         for word, literal in (("true", True), ("false", False), ("null", None)):
             if text.startswith(word, self.pos):

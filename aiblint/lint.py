@@ -17,8 +17,7 @@ from aiblint.context import InternalError as InternalError  # re-exported: the C
 from aiblint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
 from aiblint.jsontree import Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
-
-MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused with one line, not parsed
+from aiblint.safe_read import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported: larger files are refused, not parsed
 
 
 @dataclass
@@ -42,7 +41,19 @@ def lint_bytes(data: bytes, display: str, config: Config, path: Path | None, opt
         line, column = lines.position(len(prefix.lstrip("\ufeff")))
         message = f"the file is not UTF-8 (or UTF-16 with a byte order mark): invalid byte 0x{data[exc.start]:02X}"
         return FileResult(display, [_diagnostic_at("AIB001", message, display, line, column, config)], None)
-    return lint_text(text, display, config, path, options)
+    return lint_text_guarded(text, display, config, path, options)
+
+
+def lint_text_guarded(text: str, display: str, config: Config, path: Path | None, options: LintOptions) -> FileResult:
+    """lint_text, where whatever goes wrong costs this file only, never the run's other files."""
+    try:
+        return lint_text(text, display, config, path, options)
+    except InternalError:
+        raise
+    except RecursionError:
+        return FileResult(display, [], None, notes=["nested too deeply to analyse: this file was skipped"])
+    except Exception as exc:
+        raise InternalError(f"linting {display} failed: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
 def _diagnostic_at(code: str, message: str, display: str, line: int, column: int, config: Config, start: int = 0) -> Diagnostic:
@@ -50,7 +61,7 @@ def _diagnostic_at(code: str, message: str, display: str, line: int, column: int
     return Diagnostic(
         code,
         config.severity_of(code, info.severity),
-        message,
+        bounded_message(message),
         display,
         line,
         column,
@@ -109,8 +120,8 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             pass  # a template ARM does not deploy: the note says so
         elif options.explicit and not options.ignore_non_templates:
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
-        elif options.ignore_non_templates:
-            return result  # other JSON files pass silently, trailing commas and all
+        elif options.ignore_non_templates or not options.explicit:
+            return result  # other JSON files pass silently, trailing commas and all (folder mode lints templates only)
     from aiblint.runner import analyse_scripts, run_rules
 
     context.is_bare = bool(located) and located[0].kind == "bare"
@@ -169,6 +180,28 @@ def _template_suppressions(context: FileContext, scopes: list[Any]) -> None:
     context.findings = apply_template_suppressions(context.document, scopes, context.findings, context.enabled, known)
 
 
+MAX_QUOTED_CHARS = 200  # of one word of a message: template values are quoted in messages
+MAX_MESSAGE_CHARS = 1000
+
+
+def bounded_message(message: str) -> str:
+    """The message with any over-long word (a quoted value, mostly) cut in its middle."""
+    if len(message) <= MAX_QUOTED_CHARS:
+        return message
+    words = message.split(" ")
+    for index, word in enumerate(words):
+        if len(word) > MAX_QUOTED_CHARS:
+            words[index] = _elide(word, MAX_QUOTED_CHARS)
+    shorter = " ".join(words)
+    return _elide(shorter, MAX_MESSAGE_CHARS) if len(shorter) > MAX_MESSAGE_CHARS else shorter
+
+
+def _elide(text: str, limit: int) -> str:
+    head = limit * 2 // 3
+    tail = limit - head - 1
+    return f"{text[:head]}…{text[-tail:]}"
+
+
 def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
     found = []
     for file, start, _end, what in finding.related:
@@ -211,7 +244,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
             Diagnostic(
                 finding.code,
                 severity,
-                finding.message,
+                bounded_message(finding.message),
                 file,
                 line,
                 column,

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from aiblint.diagnostics import Finding, Span
 from aiblint.jsontree import AnyNode, ArrayNode, Document, ObjectNode, StringNode
 
-_DIRECTIVE = re.compile(r"#\s*aiblint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_, ]+?)\s*(?:--.*)?$")
+# One greedy run of code characters after '=' (stripped in Python): two quantifiers that can both
+# take the same spaces backtrack quadratically on a comment of many spaces.
+_DIRECTIVE = re.compile(r"#\s*aiblint:\s*(disable-file|disable)\s*=([A-Za-z0-9_, \t\f\v]*)(?:--.*)?$")
 
 
 @dataclass
@@ -38,7 +40,7 @@ def parse_directives(comments: list[ScriptComment]) -> list[_Directive]:
     directives = []
     for comment in comments:
         match = _DIRECTIVE.search(comment.text)
-        if not match:
+        if not match or not match.group(2).strip(" \t\f\v"):
             continue
         codes = tuple(c.strip().upper() for c in match.group(2).split(",") if c.strip())
         whole_file = match.group(1) == "disable-file"

@@ -235,8 +235,8 @@ _UPGRADES = {"upgrade", "dist-upgrade", "full-upgrade"}
 # `Dpkg::Options {"--force-confdef"; ...}` keeps changed configuration files without asking.
 _CONFIG_FILES = ("apt.conf", "yum.conf", "dnf.conf")
 _CONFIG_FACTS = {
-    "apt-assumes-yes": re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(true|1|yes)\b", re.I),
-    "yum-assumes-yes": re.compile(r"^\s*assumeyes\s*=\s*(1|true|yes)\b", re.I | re.M),
+    "apt-assumes-yes": re.compile(r"APT::Get::Assume-Yes\s*(?:\"\s*)?(true|1|yes)\b", re.I),
+    "yum-assumes-yes": re.compile(r"^[ \t]*assumeyes[ \t]*=[ \t]*(1|true|yes)\b", re.I | re.M),
     "dpkg-force-conf": re.compile(r"force-conf"),
 }
 
@@ -733,13 +733,11 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                 )
         elif name == "nft":
             text = " ".join(words).lower()
-            if re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\baccept\b", text) or re.search(
-                r"ct state[^;]*established[^;]*accept", text
-            ):
+            if _nft_ssh_verdict(text, _NFT_ACCEPT) or _nft_accepts_established(text):
                 nft_ok = True
-            elif re.search(r"dport\s+(\{[^}]*\b22\b[^}]*\}|22|ssh)\b.*\b(drop|reject)\b", text) and not nft_ok:
+            elif _nft_ssh_verdict(text, _NFT_DROP) and not nft_ok:
                 ctx.report("AIB410", command.start, command.end, "this nft rule drops port 22, the build's SSH connection")
-            elif re.search(r"hook\s+input\b.*\bpolicy\s+drop", text) and not nft_ok:
+            elif _nft_input_policy_drop(text) and not nft_ok:
                 ctx.report(
                     "AIB410",
                     command.start,
@@ -748,10 +746,53 @@ def firewall_cuts_ssh(ctx: ScriptContext) -> None:
                 )
 
 
+# A port set is short: bounded repeats keep each attempt linear (an open `{` followed by a
+# megabyte of ports must not be rescanned from every `dport`). `.*` between two patterns is
+# replaced by "the first match of one, then any match of the other after it" (two scans).
+_NFT_SSH_PORT = re.compile(r"dport\s{1,64}(\{[^}]{0,2000}\}|22\b|ssh\b)")
+_NFT_ACCEPT = re.compile(r"\baccept\b")
+_NFT_DROP = re.compile(r"\b(?:drop|reject)\b")
+_NFT_HOOK_INPUT = re.compile(r"hook\s{1,64}input\b")
+_NFT_POLICY_DROP = re.compile(r"\bpolicy\s{1,64}drop")
+
+
+def _nft_ssh_verdict(text: str, verdict: re.Pattern[str]) -> bool:
+    """A dport naming 22 (alone or in a set), then the verdict somewhere after it."""
+    for match in _NFT_SSH_PORT.finditer(text):
+        ports = match.group(1)
+        if ports.startswith("{") and not re.search(r"\b22\b", ports):
+            continue
+        return verdict.search(text, match.end()) is not None
+    return False
+
+
+def _nft_accepts_established(text: str) -> bool:
+    """`ct state ... established ... accept` within one statement (no `;` between)."""
+    start = text.find("ct state")
+    while start >= 0:
+        end = text.find(";", start)
+        statement = text[start : end if end >= 0 else len(text)]
+        found = statement.find("established")
+        if found >= 0 and statement.find("accept", found) >= 0:
+            return True
+        if end < 0:
+            return False
+        start = text.find("ct state", end)
+    return False
+
+
+def _nft_input_policy_drop(text: str) -> bool:
+    hook = _NFT_HOOK_INPUT.search(text)
+    return hook is not None and _NFT_POLICY_DROP.search(text, hook.end()) is not None
+
+
 # -- AIB411 ---------------------------------------------------------------------------
 
 _SSH_UNITS = {"ssh", "sshd", "ssh.service", "sshd.service", "ssh.socket", "openssh-server", "sshd.socket"}
-_SSH_DIRECTIVE = re.compile(r"^\s*(Port\s+(\d+)|ListenAddress\s+\S+|AllowUsers\b.*|AllowGroups\b.*|DenyUsers\b.*)", re.I | re.M)
+# [ \t]* rather than \s* after ^: \s* would run over the following newlines from every line start.
+_SSH_DIRECTIVE = re.compile(
+    r"^[ \t]*(Port[ \t]+(\d+)|ListenAddress[ \t]+\S+|AllowUsers\b.*|AllowGroups\b.*|DenyUsers\b.*)", re.I | re.M
+)
 
 
 def _changes_sshd_config(text: str) -> str | None:

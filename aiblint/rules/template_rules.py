@@ -512,7 +512,7 @@ def ws2016_restart(ctx: TemplateContext) -> None:
         node = step.field("restartTimeout")
         # absent or "" means the service's default, 5m
         value = "5m" if node is None or literal(ctx, node) == "" else checkable(ctx, node)
-        match = re.fullmatch(r"(\d+)([smh])", value or "")
+        match = re.fullmatch(r"(\d{1,9})([smh])", value or "")  # more digits: not a duration AIB012 accepts
         if not match:
             continue
         minutes = int(match.group(1)) * {"s": 1 / 60, "m": 1, "h": 60}[match.group(2)]

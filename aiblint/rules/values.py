@@ -243,7 +243,11 @@ def bad_uri(ctx: TemplateContext) -> None:
         if value is None or _GITHUB_BLOB.match(value):
             continue
         problem = None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:  # "Invalid IPv6 URL": a '[' host that never closes, and the like
+            ctx.report("AIB022", node, f"{name} '{value[:80]}' cannot be downloaded: it is not a valid URL ({exc})")
+            continue
         if re.search(r"\s", value):
             problem = "it contains white space (encode it as %20)"
         elif parts.scheme.lower() not in ("http", "https"):
@@ -384,9 +388,14 @@ def unknown_size(ctx: TemplateContext) -> None:
         ctx.report("AIB026", node, f"{field} '{value}' is not a known Azure VM size{hint} (the build VM would not deploy)")
 
 
+_LONGEST_SIZE_NAME = 64
+
+
 def _size_suggestions(value: str) -> list[str]:
     """The nearest size of the same family, and the same size in another generation."""
     names = _size_names()
+    if len(value) > _LONGEST_SIZE_NAME:
+        return []  # no size is that long; and the parse below is quadratic on a long run of digits
     match = re.match(r"^(.*?)(\d+)([a-z]*)(_v\d+)?$", value, re.I)
     if not match:
         close = difflib.get_close_matches(value.lower(), list(names), n=1, cutoff=0.8)

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiblint.diagnostics import Span
 from aiblint.literals import PLACEHOLDER
+from aiblint.numbers import finite_float
 
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -23,9 +24,10 @@ def sleep_seconds(words: list[str]) -> float | None:
     total = 0.0
     for word in words:
         match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", word)
-        if not match:
+        number = finite_float(match.group(1)) if match else None
+        if match is None or number is None:  # `sleep` of 400 digits is infinite, not a duration
             return None
-        total += float(match.group(1)) * _UNITS[match.group(2)]
+        total += number * _UNITS[match.group(2)]
     return total
 
 
@@ -176,14 +178,10 @@ def _start_sleep_seconds(command: Any) -> float | None:
     value = command.value("Seconds")
     millis = command.value("Milliseconds")
     text = value.text if value is not None else (command.positionals[0].text if command.positionals else None)
-    try:
-        if text is not None:
-            return float(text)
-        if millis is not None:
-            return float(millis.text) / 1000
-    except ValueError:
-        return None
-    return None
+    if text is not None:
+        return finite_float(text)  # "Infinity", "NaN" and 400 digits are no duration
+    given = finite_float(millis.text) if millis is not None else None
+    return given / 1000 if given is not None else None
 
 
 def _ps_download_url(command: Any) -> str | None:

@@ -12,6 +12,7 @@ All offsets are character offsets in the script text handed in.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,13 +20,25 @@ from typing import Any
 
 from aiblint.scripts.shell_model import Construct, Redirect, ShellCommand, ShellComment, ShellModel, Word
 from aiblint.scripts.shell_region import Region
-from aiblint.scripts.shell_wrappers import LOOKED_THROUGH, SHELLS, basename, env_prefix, sudo_prefix, value_after, wrapper_skip
+from aiblint.scripts.shell_wrappers import (
+    LOOKED_THROUGH,
+    SHELLS,
+    WordsFrom,
+    basename,
+    env_prefix,
+    sudo_prefix,
+    value_after,
+    wrapper_skip,
+)
 from aiblint.scripts.spans import CharOffsets, collection_paused, find_comments
 
 # The model's types are re-exported: rules and tests import them from here as before.
 __all__ = ["Construct", "Redirect", "ShellCommand", "ShellComment", "ShellModel", "Word", "analyse", "parse_tree"]
 
 # -- tree-sitter plumbing -------------------------------------------------------------
+
+
+_NOT_FOR_THE_PARSER = re.compile("[^\x01-\x7f]")
 
 
 @lru_cache(maxsize=1)
@@ -43,15 +56,32 @@ def parse_tree(text: str) -> tuple[Any, CharOffsets]:
     on an unterminated here-document mixed with non-ASCII characters. Outside quotes such
     characters are plain word characters to a shell, so each becomes an 'a' for the
     parser: the structure is the same, byte offsets equal character offsets, and words
-    are still read from the original text.
+    are still read from the original text. NUL is mapped the same way: the parser slows to
+    quadratic time on NUL characters, and a shell drops them from words anyway.
     """
-    if not text.isascii():
-        text = "".join(char if char < "\x80" else "a" for char in text)
+    if not text.isascii() or "\x00" in text:
+        text = _NOT_FOR_THE_PARSER.sub("a", text)
     chars = CharOffsets(text)
     return _parser().parse(chars.data), chars
 
 
 # -- the walk -------------------------------------------------------------------------
+
+
+def _list_elements(node: Any) -> list[Any]:
+    """The commands of a left-nested `list` chain, in order, without recursion."""
+    spine = [node]
+    while True:
+        named = spine[-1].named_children
+        if len(named) > 1 and named[0].type == "list":
+            spine.append(named[0])
+        else:
+            break
+    elements = list(spine[-1].named_children)
+    for level in reversed(spine[:-1]):
+        elements.extend(level.named_children[1:])
+    return elements
+
 
 # What a heredoc_redirect node holds besides the rest of its line's commands.
 _HEREDOC_PARTS = frozenset({"heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "file_descriptor"})
@@ -248,10 +278,12 @@ class _Walker:
         state.tested = saved  # (an exception abandons the whole model, state and all)
 
     def _n_list(self, node: Any, region: Region, state: _State) -> None:
-        # `a && b`, `a || b`: a's status decides what runs next (sh -e ignores its failure)
-        named = node.named_children
-        for position, child in enumerate(named):
-            if position == 0 and len(named) > 1 and state.tested != "loop" and state.tested != "if":
+        # `a && b`, `a || b`: a's status decides what runs next (sh -e ignores its failure).
+        # tree-sitter nests `a && b && c` as ((a && b) && c): the chain is flattened here, so a
+        # flat chain of 400 commands is not 400 levels of recursion (nor "nested too deeply").
+        elements = _list_elements(node)
+        for position, child in enumerate(elements):
+            if position < len(elements) - 1 and state.tested != "loop" and state.tested != "if":
                 self._walk_tested(child, region, state, "list")
             else:
                 self.walk(child, region, state)
@@ -470,7 +502,7 @@ class _Walker:
         plain = "=" not in first and "/" not in first and first not in LOOKED_THROUGH
         while not plain and index < len(words):
             name = basename(words[index].text)
-            rest = words[index + 1 :]
+            rest = WordsFrom(words, index + 1)
             if name == "sudo":
                 consumed, keep_env, assigned = sudo_prefix(rest)
                 if not keep_env:

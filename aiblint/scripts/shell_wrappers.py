@@ -6,6 +6,7 @@ For each, which of its options take a value, so the walk can find the command it
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 
 from aiblint.scripts.options import value_options
 from aiblint.scripts.shell_model import Word
@@ -30,6 +31,29 @@ LOOKED_THROUGH = _SIMPLE_WRAPPERS | {
 }
 
 
+class WordsFrom(Sequence[Word]):
+    """words[start:] without the copy: the wrapper look-through walks `sudo sudo sudo ...`
+    one word at a time, and a copied tail per step is quadratic on 100,000 of them."""
+
+    __slots__ = ("_start", "_words")
+
+    def __init__(self, words: list[Word], start: int) -> None:
+        self._words = words
+        self._start = start
+
+    def __len__(self) -> int:
+        return max(0, len(self._words) - self._start)
+
+    def __getitem__(self, index: int) -> Word:  # type: ignore[override]
+        if not isinstance(index, int):
+            raise TypeError("WordsFrom takes integer indexes only")
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._words[self._start + index]
+
+
 def basename(text: str) -> str:
     return posixpath.basename(text) if "/" in text else text
 
@@ -41,7 +65,7 @@ def value_after(args: list[Word], names: tuple[str, ...]) -> Word | None:
     return None
 
 
-def sudo_prefix(args: list[Word]) -> tuple[int, bool, dict[str, str]]:
+def sudo_prefix(args: Sequence[Word]) -> tuple[int, bool, dict[str, str]]:
     """How many words are sudo's own options, whether it keeps the environment, and the
     VAR=value assignments it passes."""
     i = 0
@@ -73,7 +97,7 @@ def sudo_prefix(args: list[Word]) -> tuple[int, bool, dict[str, str]]:
     return i, keep, assigned
 
 
-def env_prefix(args: list[Word]) -> tuple[int, dict[str, str], bool]:
+def env_prefix(args: Sequence[Word]) -> tuple[int, dict[str, str], bool]:
     i = 0
     assigned: dict[str, str] = {}
     clear = False
@@ -95,7 +119,7 @@ def env_prefix(args: list[Word]) -> tuple[int, dict[str, str], bool]:
     return i, assigned, clear
 
 
-def wrapper_skip(name: str, rest: list[Word]) -> int | None:
+def wrapper_skip(name: str, rest: Sequence[Word]) -> int | None:
     """Words to skip after a wrapper command to reach the command it runs (None: not a wrapper)."""
     if name in _SIMPLE_WRAPPERS:
         i = 0
