@@ -8,7 +8,9 @@ counted: two identical findings in the baseline hide at most two.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +18,6 @@ from pathlib import Path
 from aiblint import __version__
 from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic
-from aiblint.safe_read import ReadError, read_limited
 
 
 class BaselineError(Exception):
@@ -44,16 +45,38 @@ def write(path: Path, results: list[FileResult]) -> None:
     ]
     data = {"aiblint_baseline": 1, "version": __version__, "findings": entries}
     try:
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        with path.open("w", encoding="utf-8") as handle:  # the error of a full disk comes at close
+            handle.write(json.dumps(data, indent=2) + "\n")
     except OSError as exc:
         raise BaselineError(f"--write-baseline: {path}: {exc.strerror or exc}") from None
 
 
-def load(path: Path) -> Counter[tuple[str, str, str, str]]:
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
+def _read(path: Path) -> str:
     try:
-        data = json.loads(read_limited(path).decode("utf-8"))
-    except ReadError as exc:
-        raise BaselineError(f"--baseline: {path}: {exc}") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the run
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise BaselineError(f"--baseline: {path}: not a regular file")
+            data = handle.read(MAX_BASELINE_BYTES + 1)
+    except OSError as exc:
+        raise BaselineError(f"--baseline: {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BASELINE_BYTES:
+        raise BaselineError(f"--baseline: {path}: larger than {MAX_BASELINE_BYTES // (1024 * 1024)} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"--baseline: {path}: not a baseline file (not UTF-8: invalid byte at offset {exc.start})") from None
+
+
+def load(path: Path) -> Counter[tuple[str, str, str, str]]:
+    text = _read(path)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise BaselineError(f"--baseline: {path}: not a baseline file (nested too deeply)") from None
     except ValueError as exc:
         raise BaselineError(f"--baseline: {path}: not a baseline file ({exc})") from None
     if not isinstance(data, dict) or data.get("aiblint_baseline") != 1 or not isinstance(data.get("findings"), list):

@@ -47,24 +47,93 @@ def _lint_parser() -> Any:
 
     parser = _parser("aiblint")
     parser.add_argument("paths", nargs="*", help="files or folders to lint; '-' reads stdin")
-    parser.add_argument("--format", choices=FORMATS, default=None)
+    parser.add_argument("--format", "--output-format", dest="format", choices=FORMATS, default=None)
     parser.add_argument("--select", help="comma-separated codes or prefixes to run (replaces the default set)")
     parser.add_argument("--extend-select", help="comma-separated codes or prefixes to add to the set")
     parser.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
     parser.add_argument("--config", type=Path, help="use this config file instead of searching for one")
-    parser.add_argument("--check-urls", action="store_true", default=None, help="HEAD-request script and file URLs (network)")
+    _network_options(parser)
+    parser.add_argument(
+        "--parameters", type=Path, help="ARM deployment parameter file whose values the templates are linted with"
+    )
     parser.add_argument("--profile", default=None, help="rule profile, e.g. azure-devops-hosted")
     parser.add_argument("--ignore-non-templates", action="store_true", help="files holding no image template pass silently")
     parser.add_argument("--stdin-filename", help="the name to show for '-'")
-    parser.add_argument("--quiet", action="store_true", help="findings only, no summary")
+    parser.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
+    parser.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them")
     parser.add_argument("--no-color", action="store_true")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     parser.add_argument("--baseline", type=Path, help="hide the findings recorded in this baseline")
     parser.add_argument("--write-baseline", type=Path, help="record the current findings as a baseline")
     parser.add_argument("--shellcheck", action="store_true", default=None, help="also run ShellCheck on Shell scripts")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    _add_fix_arguments(parser)
     return parser
+
+
+def _add_fix_arguments(parser: Any) -> None:
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes to the files, then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff, also apply fixes that decide something")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    parser.add_argument("--show-fixes", action="store_true", help="list each fix applied (or available) on stderr")
+
+
+def _fix_session(options: Any) -> Any:
+    if not (options.fix or options.diff or options.show_fixes):
+        return None
+    from aiblint.fix import FixSession
+
+    return FixSession(write=options.fix and not options.diff, unsafe=options.unsafe_fixes)
+
+
+def _fix(session: Any, display: str, path: Path | None, data: bytes, config: Any, lint_options: Any) -> bytes:
+    from aiblint.lint import InternalError, lint_text
+
+    def lint(text: str) -> list[Any]:
+        return [d for d in lint_text(text, display, config, path, lint_options).diagnostics if d.file == display]
+
+    try:
+        return session.run(display, path, data, lint)  # type: ignore[no-any-return]
+    except InternalError:
+        return data  # reported by the lint that follows
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
+
+
+def _finish_fixes(session: Any, options: Any) -> int | None:
+    """Print the diff / the list of fixes; the exit code when --diff ends the run."""
+    if options.diff:
+        sys.stdout.write("".join(session.diffs))
+        sys.stdout.flush()
+    for line in session.summary() if options.show_fixes or options.diff else []:
+        _err(line)
+    for line in session.refused:
+        _err(f"aiblint: note: {line}")
+    return (1 if session.diffs else 0) if options.diff else None
+
+
+def _network_options(parser: Any) -> None:
+    """Network access comes from the command line (or AIBLINT_CHECK_URLS), never a config file."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--check-urls",
+        action="store_true",
+        default=None,
+        help="HEAD-request script and file URLs (network; also AIBLINT_CHECK_URLS=1)",
+    )
+    group.add_argument(
+        "--no-check-urls", dest="check_urls", action="store_false", help="no network, even with AIBLINT_CHECK_URLS"
+    )
+    parser.add_argument(
+        "--allow-private-urls", action="store_true", help="--check-urls may also reach loopback, private and link-local addresses"
+    )
+
+
+def _check_urls(options: Any) -> bool:
+    if options.check_urls is not None:
+        return bool(options.check_urls)
+    return os.environ.get("AIBLINT_CHECK_URLS", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,7 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(line: str) -> None:
-    print(line.replace("\n", " "), file=sys.stderr)
+    """One line on stderr; whatever it quotes (a path, a config key, a value) shown escaped."""
+    from aiblint.escape import terminal
+
+    print(terminal(line), file=sys.stderr)
 
 
 # -- lint -----------------------------------------------------------------------------
@@ -146,6 +218,11 @@ def _lint(args: list[str]) -> int:
     if "-" in paths and len(paths) > 1:
         raise UsageError("'-' (stdin) cannot be combined with other paths")
     configs = ConfigCache(options.config)
+    fixes = _fix_session(options)
+
+    from aiblint.programs import distrust_trees
+
+    distrust_trees(paths)  # no program is ever run from these trees (aiblint/programs.py)
 
     def config_for(path: Path | None) -> Any:
         config = configs.for_path(path)
@@ -155,8 +232,10 @@ def _lint(args: list[str]) -> int:
             "extend_select": (config.extend_select + extend) if extend else None,
             "fail_on": Severity.parse(options.fail_on) if options.fail_on else None,
             "profile": options.profile,
-            "check_urls": options.check_urls,
+            "check_urls": _check_urls(options),
+            "allow_private_urls": options.allow_private_urls,
             "shellcheck": options.shellcheck,
+            "parameters": str(options.parameters) if options.parameters is not None else None,
         }
         return config.merged(**overrides)
 
@@ -177,29 +256,38 @@ def _lint(args: list[str]) -> int:
                 continue
             if not explicit and not might_hold_template(data):
                 continue  # folder mode lints image templates only: decided from the bytes, unparsed
+            if fixes is not None:
+                data = _fix(fixes, display, None if from_stdin else path, data, config, lint_options)
             try:
                 results.append(_slim(lint_bytes(data, display, config, path, lint_options), keep_lines))
             except InternalError as exc:
                 internal_errors.append(str(exc))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if fixes is not None and (code := _finish_fixes(fixes, options)) is not None:
+        return code
     if options.baseline is not None or options.write_baseline is not None:
         from aiblint import baseline
 
-        if options.write_baseline is not None:
-            baseline.write(options.write_baseline, results)
-        if options.baseline is not None:
-            try:
+        try:
+            if options.write_baseline is not None:
+                baseline.write(options.write_baseline, results)
+            if options.baseline is not None:
                 results = baseline.filter_known(options.baseline, results)
-            except baseline.BaselineError as exc:
-                raise UsageError(str(exc)) from None
+        except baseline.BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     fmt = options.format or "text"
     from aiblint.report import renderer
 
     stream_is_tty = options.output is None and sys.stdout.isatty()
     color = stream_is_tty and not options.no_color and "NO_COLOR" not in os.environ
-    text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
+    if options.statistics:
+        from aiblint.report.statistics import render as statistics
+
+        text = statistics(results, json_output=fmt == "json")
+    else:
+        text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
     if options.output is not None:
         try:
             options.output.write_text(text, encoding="utf-8")

@@ -41,7 +41,10 @@ class Config:
     devops_job_minutes: int = 60
     script_roots: tuple[tuple[str, str], ...] = ()  # (URL prefix, absolute local folder)
     shellcheck: bool = False
-    check_urls: bool = False
+    check_urls: bool = False  # the command line's --check-urls (or AIBLINT_CHECK_URLS), never a config file
+    allow_private_urls: bool = False  # the command line's --allow-private-urls only
+    api_version: str | None = None  # assumed when a template's apiVersion cannot be resolved
+    parameters: str | None = None  # --parameters FILE: ARM deployment parameter values
     source: str | None = None  # the file it came from
     root: Path | None = None  # the folder paths in it are relative to
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -149,14 +152,16 @@ _KEYS = {
     "script-roots",
     "shellcheck",
     "check-urls",
+    "api-version",
 }
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest .aiblint.toml, or pyproject.toml with a [tool.aiblint] table, upward."""
-    folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
+    """The nearest .aiblint.toml, or pyproject.toml with a [tool.aiblint] table, upward,
+    never past the repository root or the user's home (aiblint/repo.py)."""
+    from aiblint.repo import search_folders
+
+    for candidate in search_folders(start):
         dotfile = candidate / ".aiblint.toml"
         if dotfile.is_file():
             return dotfile
@@ -170,30 +175,61 @@ def _has_tool_table(path: Path) -> bool:
     """Whether the pyproject has a tool.aiblint table in any TOML spelling (``[tool.aiblint]``,
     ``[tool]`` + ``aiblint.ignore = [...]``, an inline table): the parsed file says, not its text."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
         return False
-    if "aiblint" not in text:
+    if b"aiblint" not in data:
         return False  # the common case, without parsing
     try:
-        tool = tomllib.loads(text).get("tool")
-    except tomllib.TOMLDecodeError:
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return True  # load_config reports the broken file, naming it
-    return isinstance(tool, dict) and isinstance(tool.get("aiblint"), dict)
+    # a tool.aiblint that is not a table is still meant as the config: load_config names it
+    return isinstance(tool, dict) and "aiblint" in tool
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file, or a one-line ConfigError naming it (never a crash)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: config file larger than 1 MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16: save it as UTF-8)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ConfigError(f"{path}: not UTF-8 text: invalid byte 0x{data[exc.start]:02X} at offset {exc.start}{hint}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}.get(
+        type(value), "a value"
+    )
 
 
 def load_config(path: Path) -> Config:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = _read_toml(path)
+    tool = data.get("tool")
+    if "tool" in data and not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: expected a table ([tool.aiblint]), got {_kind(tool)}")
+    if isinstance(tool, dict) and "aiblint" in tool and not isinstance(tool["aiblint"], dict):
+        raise ConfigError(f"{path}: tool.aiblint: expected a table ([tool.aiblint]), got {_kind(tool['aiblint'])}")
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("aiblint", {})
+        table = (tool or {}).get("aiblint", {})
     else:
-        table = data.get("tool", {}).get("aiblint", data) if "tool" in data else data
+        table = (tool or {}).get("aiblint", data) if isinstance(tool, dict) else data
     return config_from_table(table, path)
 
 
@@ -254,14 +290,23 @@ def config_from_table(table: dict[str, Any], path: Path) -> Config:
         elif key == "script-roots":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise fail(key, 'expected a table of "URL prefix" = "local folder"')
-            for prefix in value:
+            for prefix, folder in value.items():
                 if not prefix.startswith(("http://", "https://")):
                     raise fail(f"{key}.{prefix}", "the key must be an http(s) URL prefix")
+                if "\0" in folder or "\0" in prefix:
+                    raise fail(f"{key}.{prefix}", "a NUL character cannot be in a path")
             values["script_roots"] = tuple((prefix, str((path.parent / folder).resolve())) for prefix, folder in value.items())
+        elif key == "api-version":
+            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}(-preview)?", value):
+                raise fail(key, 'expected an Image Builder apiVersion such as "2024-02-01"')
+            values["api_version"] = value
         elif key in ("shellcheck", "check-urls"):
             if not isinstance(value, bool):
                 raise fail(key, "expected true or false")
-            values[key.replace("-", "_")] = value
+            if key == "shellcheck":
+                values["shellcheck"] = value
+            # check-urls is read and checked, never applied: a config file committed in the
+            # linted tree must not switch the network on (only --check-urls or AIBLINT_CHECK_URLS)
     return Config(**values)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiblint.config import Config
-from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode, Document, LineIndex
 from aiblint.registry import RULES
 
@@ -64,7 +64,7 @@ class FileContext:
         pointer: str | None = None,
         severity: Severity | None = None,
         anchor: str = "",
-        fix: tuple[int, str] | None = None,
+        fix: Fix | tuple[int, str] | None = None,
     ) -> None:
         span = where if isinstance(where, Span) else Span(where.start, where.end)
         if pointer is None:

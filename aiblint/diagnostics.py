@@ -32,6 +32,24 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """Edits that remove a finding: (start, end, replacement) offsets in the file's text (BOM
+    excluded), never overlapping. ``\\n`` in a replacement stands for the file's own line
+    ending. ``safe``: nothing changes but what the finding asks for (``--fix``); an unsafe
+    fix also decides something for the author (``--unsafe-fixes``)."""
+
+    edits: tuple[tuple[int, int, str], ...]
+    safe: bool = True
+
+    @classmethod
+    def of(cls, fix: Fix | tuple[int, str] | None) -> Fix | None:
+        """A rule's fix; ``(offset, text)`` is the short form of one insertion."""
+        if fix is None or isinstance(fix, Fix):
+            return fix
+        return cls(((fix[0], fix[0], fix[1]),))
+
+
+@dataclass(frozen=True)
 class Finding:
     """What a rule reports: positions are offsets; the pipeline turns them into lines."""
 
@@ -45,8 +63,8 @@ class Finding:
     anchor: str = ""
     # Another file the finding belongs to (a local script mapped from a scriptUri).
     file: str | None = None
-    # An unambiguous fix: insert ``text`` at file offset ``offset`` (the LSP quick fix).
-    fix: tuple[int, str] | None = None
+    # An unambiguous fix (the LSP quick fix, --fix): a Fix, or (offset, text) to insert.
+    fix: Fix | tuple[int, str] | None = None
     # Second locations: (file or None for the linted file, start, end, what it is), e.g. the
     # ``loadTextContent`` call that loaded the script a finding is in.
     related: tuple[tuple[str | None, int, int, str], ...] = ()
@@ -67,7 +85,7 @@ class Diagnostic:
     end: int = 0
     anchor: str = ""
     help: str | None = None
-    fix: tuple[int, str] | None = None
+    fix: Fix | None = None
     related: tuple[tuple[str, int, int, str], ...] = ()  # (file, line, column, what it is)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:

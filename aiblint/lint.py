@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiblint.config import Config
 from aiblint.context import FileContext, FileResult
 from aiblint.context import InternalError as InternalError  # re-exported: the CLI and the LSP catch it
-from aiblint.diagnostics import Diagnostic, Finding, Severity, Span
+from aiblint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
 from aiblint.jsontree import Document, JsonSyntaxError, LineIndex, decode_bytes, parse
 from aiblint.registry import RULES, checks
 from aiblint.safe_read import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported: larger files are refused, not parsed
@@ -102,15 +103,22 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
 
     from aiblint.locate import locate
 
-    located = locate(document)
     context = FileContext(display, document, config, path)
+    skipped: list[Any] = []
+    located = locate(document, _parameter_values(context), skipped)
     result = FileResult(display, [], document.lines, len(located))
+    for resource in skipped:
+        context.notes.append(
+            f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
+        )
     if language != "json":
         if not located and not (options.explicit and not options.ignore_non_templates):
             return result  # a .bicep/.tf file without an image template: not ours
         _adopt_front_end(context, document)
     if not located:
-        if options.explicit and not options.ignore_non_templates:
+        if skipped:
+            pass  # a template ARM does not deploy: the note says so
+        elif options.explicit and not options.ignore_non_templates:
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
         elif options.ignore_non_templates or not options.explicit:
             return result  # other JSON files pass silently, trailing commas and all (folder mode lints templates only)
@@ -127,15 +135,49 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             # read what they need of it from the script's summaries.
             analyse_scripts(template_context)
             run_rules(checks("template"), template_context, context)
+            template_context.add_evaluation_notes()
     if language != "json":
         from aiblint.frontends.suppress import apply_comment_suppressions
 
         context.findings = apply_comment_suppressions(context.findings, document, language, context.enabled)
+    else:
+        _template_suppressions(context, [n for item in located for n in (item.resource, item.deployment) if n is not None])
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
     result.notes = context.notes
     result.internal_errors = context.internal_errors
     return result
+
+
+def _parameter_values(context: FileContext) -> dict[str, Any] | None:
+    """Values of an ARM parameter file (``--parameters``, or one beside the template)."""
+    from aiblint.armparams import find_parameter_file, load_parameter_file
+    from aiblint.jsontree import ObjectNode
+    from aiblint.locate import is_arm_deployment
+
+    root = context.document.root
+    if not isinstance(root, ObjectNode) or not is_arm_deployment(root):
+        return None
+    found = find_parameter_file(context.path, context.config.parameters)
+    if found is None:
+        return None
+    display = context.config.parameters or str(Path(context.display).with_name(found.name))
+    loaded = load_parameter_file(found, display)
+    if isinstance(loaded, str):
+        context.notes.append(loaded)
+        return None
+    context.other_files[loaded.display] = loaded.lines
+    return loaded.values
+
+
+def _template_suppressions(context: FileContext, scopes: list[Any]) -> None:
+    """JSONC comments, metadata and tags in the template that silence findings (aiblint.suppress)."""
+    from aiblint.suppress import apply_template_suppressions
+
+    def known(code: str) -> bool:
+        return any(rule.startswith(code) for rule in RULES) or (code.startswith("SC") and code[2:].isdigit())
+
+    context.findings = apply_template_suppressions(context.document, scopes, context.findings, context.enabled, known)
 
 
 MAX_QUOTED_CHARS = 200  # of one word of a message: template values are quoted in messages
@@ -213,7 +255,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.span.end,
                 finding.anchor,
                 _help(finding.code),
-                finding.fix,
+                Fix.of(finding.fix),
                 _related(context, finding),
             )
         )

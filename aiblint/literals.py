@@ -10,6 +10,7 @@ import re
 from typing import Protocol
 
 from aiblint.arm import is_expression, unescape_literal
+from aiblint.armtext import EvalString
 from aiblint.jsontree import AnyNode, ObjectNode, StringNode
 from aiblint.model import Template
 
@@ -28,12 +29,31 @@ PLACEHOLDER = re.compile(r"<[A-Za-z][^<>\n]{0,80}>|^<[A-Za-z][\w .-]{0,80}$")
 
 
 def literal(ctx: TemplateContext, node: AnyNode | None) -> str | None:
-    """The string as the service receives it, or None for expressions and non-strings."""
+    """The string as the service receives it: an ARM expression evaluated where the
+    deployment would (parameter defaults, a parameter file, variables, pure functions);
+    None for non-strings and for what only the deployment knows."""
+    if isinstance(node, EvalString):
+        return node.text  # already evaluated (a field that was an expression)
     if not isinstance(node, StringNode):
         return None
     if ctx.is_arm and is_expression(node.text):
-        return None
+        return ctx.template.resolver.text(node)
     return unescape_literal(node.text) if ctx.is_arm else node.text
+
+
+def passed_text(ctx: TemplateContext, node: AnyNode | None) -> str | None:
+    """What a check for text that survives evaluation (a ``<placeholder>``) reads: the
+    evaluated string, or, when the value is only known at deployment, the literal pieces
+    of the expression joined (``concat('<prefix>-', parameters('x'))`` still passes ``<prefix>-``)."""
+    value = literal(ctx, node)
+    if value is not None or not isinstance(node, StringNode) or not ctx.is_arm or not is_expression(node.text):
+        return value
+    from aiblint.arm import ExpressionError, expression_literals
+
+    try:
+        return " ".join(expression_literals(node.text))
+    except ExpressionError:
+        return None
 
 
 def checkable(ctx: TemplateContext, node: AnyNode | None) -> str | None:

@@ -8,9 +8,14 @@ inside nested ``Microsoft.Resources/deployments`` with an inline ``template``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from aiblint.jsontree import AnyNode, ArrayNode, Document, ObjectNode, StringNode
+
+if TYPE_CHECKING:
+    from aiblint.armeval import Scope
 
 IMAGE_TEMPLATE_TYPE = "microsoft.virtualmachineimages/imagetemplates"
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
@@ -22,6 +27,9 @@ class Located:
     resource: ObjectNode  # the imageTemplates object (bare file: the root)
     kind: str  # "bare" | "arm"
     deployment: ObjectNode | None  # the ARM template object whose parameters/variables apply
+    # The expression scope (parameters, variables, parameter-file values); None: made from deployment
+    scope: Scope | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def _type_of(node: ObjectNode) -> str:
@@ -59,33 +67,80 @@ def _resources(container: ObjectNode) -> list[ObjectNode]:
     return []
 
 
-def _walk_deployment(template: ObjectNode, found: list[Located], depth: int = 0) -> None:
+def _walk_deployment(
+    template: ObjectNode, found: list[Located], scope: Scope, depth: int = 0, skipped: list[ObjectNode] | None = None
+) -> None:
     if depth > 16:
         return
-    pending = _resources(template)
+    pending = deque(_resources(template))
     while pending:
-        resource = pending.pop(0)
+        resource = pending.popleft()
+        condition = _condition(resource, scope)
+        if condition is False:
+            if skipped is not None and _type_of(resource) == IMAGE_TEMPLATE_TYPE:
+                skipped.append(resource)
+            continue  # ARM skips a resource whose condition is false
         kind = _type_of(resource)
         if kind == IMAGE_TEMPLATE_TYPE:
-            found.append(Located(resource, "arm", template))
+            located = Located(resource, "arm", scope.template or template, scope)
+            if condition is None:
+                located.notes.append(
+                    f"the image template at {resource.pointer} has a condition only the deployment knows: it is linted as if deployed"
+                )
+            found.append(located)
         elif kind == DEPLOYMENT_TYPE:
             properties = resource.get_ci("properties")
             inner = properties.get_ci("template") if isinstance(properties, ObjectNode) else None
-            if isinstance(inner, ObjectNode):
-                _walk_deployment(inner, found, depth + 1)
+            if isinstance(properties, ObjectNode) and isinstance(inner, ObjectNode):
+                _walk_deployment(inner, found, _nested_scope(properties, inner, scope), depth + 1, skipped)
         # child resources written inline (rare for image templates, common elsewhere)
         pending.extend(_resources(resource))
 
 
-def locate(document: Document) -> list[Located]:
-    """Every image template in the file, in file order."""
+def _condition(resource: ObjectNode, scope: Scope) -> bool | None:
+    """True when deployed, False when ARM skips it, None when only the deployment knows."""
+    node = resource.get_ci("condition")
+    if node is None:
+        return True
+    value = scope.node_value(node, {})
+    return value if isinstance(value, bool) else None
+
+
+def _nested_scope(properties: ObjectNode, inner: ObjectNode, outer: Scope) -> Scope:
+    """A nested deployment's expressions: ``outer`` (the default) sees the parent's
+    parameters and variables; ``inner`` sees its own, with the values the parent passes."""
+    from aiblint.armeval import Deferred, Scope
+
+    options = properties.get_ci("expressionEvaluationOptions")
+    mode = options.get_ci("scope") if isinstance(options, ObjectNode) else None
+    if not (isinstance(mode, StringNode) and mode.text.lower() == "inner"):
+        return outer
+    supplied: dict[str, Any] = {}
+    passed = properties.get_ci("parameters")
+    if isinstance(passed, ObjectNode):
+        for member in passed.members:
+            if isinstance(member.value, ObjectNode) and member.value.get_ci("value") is not None:
+                supplied[member.key.text] = Deferred(member.value.get_ci("value"), outer)  # type: ignore[arg-type]
+    return Scope(inner, supplied, outer.budget)
+
+
+def locate(document: Document, supplied: dict[str, Any] | None = None, skipped: list[ObjectNode] | None = None) -> list[Located]:
+    """Every image template in the file, in file order. ``supplied``: parameter values
+    (from a parameter file) for the top-level deployment; ``skipped`` collects the image
+    templates whose condition is false."""
+    if supplied is None and skipped is None and hasattr(document, "_located"):
+        return list(document._located)  # the pipeline's own result (parameter file included)
     root: AnyNode = document.root
     if not isinstance(root, ObjectNode):
         return []
     if is_arm_deployment(root):
+        from aiblint.armeval import Scope
+
         found: list[Located] = []
-        _walk_deployment(root, found)
-        return sorted(found, key=lambda located: located.resource.start)
+        _walk_deployment(root, found, Scope(root, supplied), skipped=skipped)
+        found.sort(key=lambda located: located.resource.start)
+        document._located = tuple(found)  # type: ignore[attr-defined]
+        return found
     if _looks_like_bare(root):
         return [Located(root, "bare", None)]
     return []

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from aiblint.arm import UNKNOWN, Resolver
-from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
+from aiblint.arm import UNKNOWN
+from aiblint.armeval import Resolver, materialize
+from aiblint.armtext import EvalString
+from aiblint.jsontree import AnyNode, ArrayNode, Member, ObjectNode, StringNode
 from aiblint.locate import Located
 
 
@@ -23,6 +25,7 @@ class Step:
     index: int
     section: str  # "customize" | "validate"
     resolver: Resolver
+    via: AnyNode | None = None  # the expression this step came from (None: written in place)
 
     @property
     def pointer(self) -> str:
@@ -44,6 +47,12 @@ class Step:
         return self.type.lower()
 
     def field(self, name: str) -> AnyNode | None:
+        """The field as the deployment passes it: an expression is replaced by its value as
+        nodes (placed at the use site, strings mapped back to their source text)."""
+        return self.resolver.node(self.node.get_ci(name))
+
+    def written(self, name: str) -> AnyNode | None:
+        """The field as written in the customizer (an expression stays an expression)."""
         return self.node.get_ci(name)
 
     def text(self, name: str) -> str | None:
@@ -61,11 +70,12 @@ class Step:
 
     @property
     def inline_lines(self) -> list[StringNode] | None:
-        """The inline lines when every one is a literal string node."""
+        """The inline lines when every one is a string node as written (ARM's ``[[`` rules
+        apply to them; a line computed by an expression is final)."""
         array = self.inline
         if array is None or not all(isinstance(item, StringNode) for item in array.items):
             return None
-        return [item for item in array.items if isinstance(item, StringNode)]
+        return [item for item in array.items if isinstance(item, StringNode) and not isinstance(item, EvalString)]
 
 
 class Template:
@@ -87,11 +97,12 @@ class Template:
 
     @cached_property
     def properties(self) -> ObjectNode | None:
-        node = self.resource.get_ci("properties")
-        return node if isinstance(node, ObjectNode) else None
+        node = self.resolver.node(self.resource.get_ci("properties"))
+        return _with_copies(node, self.resolver) if isinstance(node, ObjectNode) else None
 
     def prop(self, name: str) -> AnyNode | None:
-        return self.properties.get_ci(name) if self.properties is not None else None
+        """A property as the deployment passes it (expressions evaluated where known)."""
+        return self.resolver.node(self.properties.get_ci(name)) if self.properties is not None else None
 
     def prop_object(self, name: str) -> ObjectNode | None:
         node = self.prop(name)
@@ -123,18 +134,25 @@ class Template:
 
     @cached_property
     def customizers(self) -> list[Step]:
-        node = self.prop("customize")
-        if not isinstance(node, ArrayNode):
-            return []
-        return [Step(item, i, "customize", self.resolver) for i, item in enumerate(node.items) if isinstance(item, ObjectNode)]
+        return self._steps(self.properties.get_ci("customize") if self.properties is not None else None, "customize")
 
     @cached_property
     def validators(self) -> list[Step]:
         validate = self.prop_object("validate")
-        node = validate.get_ci("inVMValidations") if validate is not None else None
+        return self._steps(validate.get_ci("inVMValidations") if validate is not None else None, "validate")
+
+    def _steps(self, written: AnyNode | None, section: str) -> list[Step]:
+        """Customizers or validators as deployed: the array, or any item of it, may be an expression."""
+        node = self.resolver.node(written)
         if not isinstance(node, ArrayNode):
             return []
-        return [Step(item, i, "validate", self.resolver) for i, item in enumerate(node.items) if isinstance(item, ObjectNode)]
+        whole = written if node is not written else None
+        steps = []
+        for index, item in enumerate(node.items):
+            resolved = self.resolver.node(item)
+            if isinstance(resolved, ObjectNode):
+                steps.append(Step(resolved, index, section, self.resolver, whole or (item if resolved is not item else None)))
+        return steps
 
     @property
     def steps(self) -> list[Step]:
@@ -145,7 +163,8 @@ class Template:
         node = self.prop("distribute")
         if not isinstance(node, ArrayNode):
             return []
-        return [item for item in node.items if isinstance(item, ObjectNode)]
+        items = [self.resolver.node(item) for item in node.items]
+        return [item for item in items if isinstance(item, ObjectNode)]
 
     @property
     def vm_profile(self) -> ObjectNode | None:
@@ -154,3 +173,22 @@ class Template:
     @property
     def name_node(self) -> AnyNode | None:
         return self.resource.get_ci("name")
+
+
+def _with_copies(properties: ObjectNode, resolver: Resolver) -> ObjectNode:
+    """``properties.copy`` loops (``{"name": "customize", "count": n, "input": {...}}``)
+    become the arrays they make, each item evaluated with its copyIndex()."""
+    loops = properties.get_ci("copy")
+    if not isinstance(loops, ArrayNode) or resolver.scope is None:
+        return properties
+    members = [m for m in properties.members if m.key.text.lower() != "copy"]
+    for loop in loops.items:
+        name = loop.get_ci("name") if isinstance(loop, ObjectNode) else None
+        if not isinstance(loop, ObjectNode) or not isinstance(name, StringNode):
+            continue
+        value = resolver.scope.copy_loop(loop, {})
+        if value is UNKNOWN:
+            continue  # a count only the deployment knows: nothing to lint
+        members = [m for m in members if m.key.text.lower() != name.text.lower()]
+        members.append(Member(name, materialize(value, loop.get_ci("input") or loop)))
+    return ObjectNode(properties.start, properties.end, properties.pointer, members=members)

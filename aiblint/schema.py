@@ -165,7 +165,15 @@ class SchemaFinding:
 def to_instance(node: AnyNode, arm: bool) -> Any:
     """The plain value to validate, with ARM expressions as opaque stand-ins."""
     if isinstance(node, ObjectNode):
-        return {m.key.text: to_instance(m.value, arm) for m in node.members}
+        instance = {m.key.text: to_instance(m.value, arm) for m in node.members}
+        loops = node.get("copy") if arm else None
+        if isinstance(loops, ArrayNode):  # ARM property iteration: each loop makes one array
+            del instance["copy"]
+            for loop in loops.items:
+                name = loop.get_ci("name") if isinstance(loop, ObjectNode) else None
+                if isinstance(name, StringNode):
+                    instance[name.text] = ArmExpression("copy")
+        return instance
     if isinstance(node, ArrayNode):
         return [to_instance(item, arm) for item in node.items]
     if isinstance(node, StringNode):
@@ -252,8 +260,8 @@ def validate(resource: ObjectNode, version: str, arm: bool, strict_allowed: bool
         keyword = error.validator
         schema = error.schema if isinstance(error.schema, dict) else {}
         value = error.instance
-        if isinstance(value, str) and PLACEHOLDER.search(value):
-            continue  # a <placeholder> is AIB020's
+        if isinstance(value, str) and PLACEHOLDER.search(value) and not (keyword == "type" and _structured(error)):
+            continue  # a <placeholder> is AIB020's (but no value makes a string an object)
         if keyword == "required":
             present = value if isinstance(value, dict) else {}
             lowered = {k.lower() for k in present}
@@ -273,6 +281,7 @@ def validate(resource: ObjectNode, version: str, arm: bool, strict_allowed: bool
                     continue  # a duplicate in another case: AIB005 owns it
                 key = key_node(resource, path, extra)
                 _unknown_key(add, extra, key, allowed, definition, readonly, version, strict, path)
+                _miscased_value_type(add, resource, path, extra, schema, version)
         elif keyword == "type":
             node = node_at(resource, path)
             last = _field(path)
@@ -336,6 +345,44 @@ def validate(resource: ObjectNode, version: str, arm: bool, strict_allowed: bool
     return findings
 
 
+# The resource envelope ARM itself reads, case-insensitively (rules.md: never reported as mis-cased).
+ARM_RESOURCE_KEYS = frozenset(
+    {
+        *("type", "apiVersion", "name", "location", "tags", "identity", "properties", "dependsOn", "condition"),
+        *("copy", "comments", "scope", "resources", "sku", "kind", "plan", "zones", "metadata"),
+    }
+)
+
+
+def _structured(error: Any) -> bool:
+    """The schema wants an object or an array: a string is wrong whatever it holds."""
+    wanted = error.validator_value
+    return wanted in ("object", "array") or (isinstance(wanted, list) and set(wanted) <= {"object", "array"})
+
+
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "object": (dict,), "array": (list,), "boolean": (bool,)}
+
+
+def _miscased_value_type(add: Any, resource: ObjectNode, path: list[Any], extra: str, schema: dict, version: str) -> None:
+    """A mis-cased key whose value has the wrong type too: both at once, not one per fix."""
+    case_match = next((a for a in schema.get("properties", {}) if a.lower() == extra.lower() and a != extra), None)
+    if case_match is None:
+        return
+    expected = schema["properties"][case_match]
+    ref = expected.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        expected = load_schema(version)["$defs"].get(ref[len("#/$defs/") :], {})
+    wanted = expected.get("type")
+    value = node_at(resource, [*path, extra])
+    instance = to_instance(value, True) if value is not None else None
+    if not isinstance(wanted, str) or wanted not in _PYTHON_TYPES or instance is None or isinstance(instance, ArmExpression):
+        return
+    if isinstance(instance, str) and PLACEHOLDER.search(instance) and wanted not in ("object", "array"):
+        return  # AIB020's, unless no replacement could give the right type
+    if not isinstance(instance, _PYTHON_TYPES[wanted]) or (wanted != "boolean" and isinstance(instance, bool)):
+        add("AIB012", value, f"`{case_match}` must be {_TYPE_WORDS[wanted]}, not {_json_type(instance)}")
+
+
 def _unknown_key(
     add: Any,
     extra: str,
@@ -358,6 +405,8 @@ def _unknown_key(
         )
         return
     case_match = next((a for a in allowed if a.lower() == extra.lower()), None)
+    if case_match is not None and not path and case_match in ARM_RESOURCE_KEYS:
+        return  # ARM reads its own resource keys case-insensitively (`Name` is the name)
     if case_match is not None:
         tail = (
             " (the service is case-sensitive from apiVersion 2024-02-01)"

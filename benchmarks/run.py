@@ -8,7 +8,11 @@ b. the public corpus (../shared/corpus/templates) in one call;
 c. scaling with template size (1x, 10x, 100x customizers), in process;
 d. `aiblint --version` beside a bare `python -c pass`;
 e. the language server's re-lint after a change (the work behind publishDiagnostics) for a
-   1000-line template, and the script analysers alone on 1000-line scripts.
+   1000-line template, and the script analysers alone on 1000-line scripts;
+f. ARM expressions: a synthetic Bicep-compiled template (benchmarks/arm_templates.py) with
+   about 1,900 and 12,000 expressions, in process, the parse cache emptied before each run
+   (a file's first lint), and the parser alone; with AIBLINT_AVM_FILE=<path of the compiled
+   avm/ptn/virtual-machine-images/azure-image-builder main.json> also that real file.
 """
 
 from __future__ import annotations
@@ -66,6 +70,46 @@ def _template(customizers: int, lines: int = 10) -> str:
     step = {"type": "Shell", "name": "s", "inline": [f"sudo apt-get install -y pkg{i} && echo step {i}" for i in range(lines)]}
     template["properties"]["customize"] = [dict(step, name=f"s{i}") for i in range(customizers)]
     return json.dumps(template, indent=2)
+
+
+def _arm_rows(config) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from aiblint import arm
+    from aiblint.lint import LintOptions, lint_text
+    from benchmarks.arm_templates import bicep_like, count_expressions
+
+    def cold(text: str):  # type: ignore[no-untyped-def]
+        def run() -> None:
+            arm._CACHE.clear()  # each file's first lint: nothing parsed yet
+            lint_text(text, "t.json", config, None, LintOptions())
+
+        return run
+
+    rows = []
+    for wanted in (1900, 12000):
+        text = bicep_like(wanted)
+        seconds = in_process(cold(text), 3)
+        rows.append(
+            (f"f. ARM, {count_expressions(text):,} expressions ({len(text) // 1024} KB), lint in process", f"{seconds:.2f} s")
+        )
+    texts = [f"[concat(variables('a{i}')[0].b, format('{{0}}-x', parameters('p')), 'it''s')]" for i in range(2000)]
+
+    def parse_all() -> None:
+        arm._CACHE.clear()
+        for text in texts:
+            arm.parse_expression(text)
+
+    rows.append(("f. ARM parser alone, per distinct expression", f"{in_process(parse_all, 3) / len(texts) * 1e6:.0f} us"))
+    avm = os.environ.get("AIBLINT_AVM_FILE")
+    if avm and Path(avm).is_file():
+        text = Path(avm).read_text(encoding="utf-8")
+        seconds = in_process(cold(text), 3)
+        rows.append(
+            (
+                f"f. ARM, real AVM azure-image-builder ({count_expressions(text):,} expressions, {len(text) // 1024} KB)",
+                f"{seconds:.2f} s",
+            )
+        )
+    return rows
 
 
 def _package_lock(megabytes: int) -> bytes:
@@ -185,6 +229,7 @@ def main() -> int:
         )
     )
 
+    rows.extend(_arm_rows(config))
     rows.extend(front_end_rows(config))
     rows.extend(_non_template_rows(python))
 

@@ -195,6 +195,7 @@ def test_config_bad_value(tmp_path):
 
 
 def test_per_file_ignores(tmp_path):
+    (tmp_path / ".git").mkdir()  # config lookup stops at the repository root
     (tmp_path / ".aiblint.toml").write_text('[per-file-ignores]\n"legacy/*.json" = ["AIB004"]\n')
     (tmp_path / "legacy").mkdir()
     path = tmp_path / "legacy" / "t.json"

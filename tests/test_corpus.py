@@ -70,7 +70,10 @@ def test_observations_powershell_hazards(corpus_run):
     assert _hits(corpus_run, "AIB520") == set()
     firewall_off = {f for f in (p.name for p in corpus_files()) if f.startswith(("michawets__", "wuyvzhang__"))}
     assert not firewall_off & _hits(corpus_run, "AIB510")
-    assert "lenvolk__images-using-azure-image-builder__LenVolk__AIB-ChocoWin11.json" in _hits(corpus_run, "AIB503")
+    # -OutFile without -PassThru never reaches the IE engine (review FP); a response read from the
+    # pipeline ($links = Invoke-WebRequest ...; $links.Links) does.
+    assert "lenvolk__images-using-azure-image-builder__LenVolk__AIB-ChocoWin11.json" not in _hits(corpus_run, "AIB503")
+    assert "jamasten__AzureImageBuilder__solution.json" in _hits(corpus_run, "AIB503")
 
 
 def test_observations_template_hazards(corpus_run):

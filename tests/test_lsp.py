@@ -136,3 +136,35 @@ async def test_relint_after_change_is_fast(client: LanguageClient, tmp_path):
     elapsed = time.perf_counter() - started
     assert [d.code for d in found] == ["AIB401"]
     assert elapsed < 0.15 + 1.0  # debounce plus a generous bound for a loaded CI machine
+
+
+async def test_quick_fix_uses_the_current_text_not_the_last_lint(client: LanguageClient, tmp_path):
+    """An edit arrives and the code action is asked for before the debounced lint runs."""
+    uri = (tmp_path / "stale.json").as_uri()
+    text = _template(["sudo apt-get install nginx"])
+    _open(client, uri, text)
+    await _diagnostics(client, uri)
+    new_text = _template(["echo '😀 first'", "echo 'ünïcode' && sudo apt-get install nginx"])
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=new_text)],
+        )
+    )
+    lines = new_text.splitlines()
+    number = next(i for i, line in enumerate(lines) if "ünïcode" in line)
+    column = len(lines[number][: lines[number].index("install")].encode("utf-16-le")) // 2
+    here = types.Position(number, column)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), types.Range(here, here), types.CodeActionContext(diagnostics=[])
+        )
+    )
+    assert actions and actions[0].edit is not None
+    edit = actions[0].edit.changes[uri][0]  # type: ignore[index]
+    line = lines[edit.range.start.line]
+    utf16 = line.encode("utf-16-le")
+    fixed = (
+        utf16[: edit.range.start.character * 2] + edit.new_text.encode("utf-16-le") + utf16[edit.range.start.character * 2 :]
+    ).decode("utf-16-le")
+    assert fixed.endswith("\"echo 'ünïcode' && sudo apt-get install -y nginx\"")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aiblint.arm import Resolver
+from aiblint.armeval import Resolver
 from aiblint.jsontree import parse
 from aiblint.locate import locate
 from aiblint.model import Template

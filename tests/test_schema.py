@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aiblint.arm import ExpressionError, Resolver, parse_expression
+from aiblint.arm import ExpressionError, parse_expression
+from aiblint.armeval import Resolver
 from aiblint.config import Config
 from aiblint.jsontree import parse
 from aiblint.lint import LintOptions, lint_text

@@ -86,7 +86,9 @@ def _template(base: str) -> str:
 
 
 def test_check_urls_reports_404_and_large_files(server):
-    result = lint_text(_template(server), "t.json", Config(check_urls=True, ignore=("AIB101",)), None, LintOptions())
+    result = lint_text(
+        _template(server), "t.json", Config(check_urls=True, allow_private_urls=True, ignore=("AIB101",)), None, LintOptions()
+    )
     found = [(d.code, d.message) for d in result.diagnostics]
     assert any(code == "AIB022" and "missing.sh' cannot be downloaded: --check-urls got HTTP 404" in m for code, m in found)
     assert sum(1 for code, m in found if code == "AIB301" and "50 MB" in m) == 2  # HEAD, and the ranged-GET fallback
@@ -111,5 +113,5 @@ def test_blob_storage_without_sas_is_never_unreachable():
 
 
 def test_no_answer_is_reported_with_its_reason():
-    result = check("http://127.0.0.1:9/nothing-listens-here")
+    result = check("http://127.0.0.1:9/nothing-listens-here", allow_private=True)
     assert result.status is None and result.unreachable is not None

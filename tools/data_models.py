@@ -95,23 +95,47 @@ class Regions(Strict):
 # -- aiblint/data/signatures.json (aiblint diagnose) ---------------------------------------
 
 
+Anchor = Annotated[str, Field(pattern=r"^[a-z0-9]+(-+[a-z0-9]+)*$")]
+# a regex, or regexes that must match in that order along the line (no backtracking `.*` between)
+PatternSpec = Regex | Annotated[list[Regex], Field(min_length=1)]
+
+
 class Variant(Strict):
-    pattern: Regex
+    pattern: PatternSpec
     rules: list[RuleCode]
     cause: Text
+    harmless: bool | None = None
 
 
 class Signature(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-+[a-z0-9]+)*$")]
+    id: Anchor
     title: Text
     cause: Text
     fix: Text
     rules: list[RuleCode]
-    patterns: Annotated[list[Regex], Field(min_length=1)]
-    phase: Literal["deployment", "customization", "deprovisioning", "cleanup", "distribution"] | None
+    patterns: Annotated[list[PatternSpec], Field(min_length=1)]
+    phase: (
+        Literal["deployment", "deployment-status", "connect", "customization", "deprovisioning", "cleanup", "distribution"] | None
+    )
+    phase_certain: bool = False  # the matching line alone shows the phase
     variants: list[Variant] = []
-    last: bool = False  # the last match in the log wins
+    last: bool = False  # a generic consequence: listed after the failures that caused it
+    harmless: bool = False  # a warning the guide says to ignore: never the root cause
     unless: Regex | None = None
+    documented: bool
+    guides: dict[Literal["2020", "2023"], Anchor]  # guide revision -> section anchor
+    implied_by: list[Anchor] = []
+    exit_code: bool = False
+    defaults: dict[str, Text] = {}
+    source: Text | None = None  # where an undocumented signature's cause and fix come from
+
+    @model_validator(mode="after")
+    def _documented_means_a_section(self) -> Signature:
+        if self.documented != bool(self.guides):
+            raise ValueError(f"{self.id}: documented must be true exactly when a guide section is named")
+        if not self.documented and not self.source:
+            raise ValueError(f"{self.id}: an undocumented signature names its source")
+        return self
 
 
 class Signatures(Strict):
@@ -123,6 +147,8 @@ class Signatures(Strict):
         ids = [s.id for s in self.signatures]
         if len(ids) != len(set(ids)):
             raise ValueError("two signatures share an id")
+        if {i for s in self.signatures for i in s.implied_by} - set(ids):
+            raise ValueError("implied_by names an unknown signature")
         return self
 
 
@@ -132,6 +158,8 @@ class Signatures(Strict):
 class VmSizes(Strict):
     source: list[Text] = Field(alias="_source")
     columns: tuple[Literal["vCPUs"], Literal["memory GiB"], Text] = Field(alias="_columns")
+    # the docs pages (repository path @ commit) each docs-derived row came from (tools/build_vm_sizes.py --docs)
+    from_docs: dict[Text, list[str]] | None = Field(default=None, alias="_from_docs")
     sizes: dict[
         Annotated[str, Field(pattern=r"^Standard_[A-Za-z0-9_]+$")],
         tuple[Annotated[int, Field(gt=0)], Annotated[float, Field(gt=0)], Literal["1", "2", "12"]],
@@ -229,7 +257,11 @@ class AiblintConfig(Strict):
         {}, alias="script-roots", description="URL prefix = local folder: scriptUri files found there are linted too."
     )
     shellcheck: bool = Field(False, description="Also run ShellCheck on Shell scripts.")
-    check_urls: bool = Field(False, alias="check-urls", description="Check that every script and file URL answers (network).")
+    check_urls: bool = Field(
+        False,
+        alias="check-urls",
+        description="Accepted and checked, never applied: a config file cannot switch the network on (use --check-urls or AIBLINT_CHECK_URLS=1).",
+    )
 
 
 def config_json_schema() -> dict[str, object]:

@@ -1,116 +1,55 @@
-"""`aiblint diagnose`: name the documented failure in a customization.log or an error message.
+"""`aiblint diagnose`: name the failure in a customization.log, an error message or a paste of either.
 
-The input is read line by line (a 100 MB log in bounded memory). Each line may be:
-a phase marker (deployment, deployment status, SSH/WinRM connect, customizers, the hidden
-deprovisioning step, cleanup, distribution); a customizer start or end
-(`(telemetry) Starting provisioner X` / `ending X`, with or without the
-`[guid] PACKER OUT/ERR` prefix); or the evidence of a failure signature
-(aiblint/data/signatures.json). A keyword prefilter keeps the regular expressions off the
-millions of lines that match none.
+The input streams through in bounded memory (reader.py: regular files or stdin only, UTF-8 or
+UTF-16, any line end, lines cut at MAX_LINE). A cheap case-insensitive prefilter keeps everything
+else off the 95% of log lines that matter to nothing. Each remaining line is unwrapped from what a
+paste adds (markdown quotes, ANSI colours, `[guid] PACKER OUT` prefixes, timestamps), fed to the
+phase and step tracker (steps.py), kept if it looks like an error (for an honest "unknown"), and
+matched against the signatures (signatures.py, aiblint/data/signatures.json).
+
+The root cause is the first failure in time; generic consequences (`last`) follow, and harmless
+warnings the guide says to ignore are listed apart, never as the cause.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "signatures.json"
+from aiblint.diagnose import reader
+from aiblint.diagnose.exitcodes import Explanation, explain
+from aiblint.diagnose.signatures import ASCII_LOWER, Signature, candidates, first_literals, lowered_trie, prefilter
+from aiblint.diagnose.signatures import load as _load
+from aiblint.diagnose.steps import PHASE_HINT, PhaseMark, Step, Tracker
+from aiblint.diagnose.unknown import NearMiss, nearest
+
 MAX_EVIDENCE = 400  # characters of a line kept as evidence
-
-_PREFIX = re.compile(r"^\s*(\d{4}-\d\d-\d\dT[\d:.]+Z\s+)?(\[[0-9a-fA-F-]{8,}\]\s*)?(PACKER (OUT|ERR)\s?)?")
-_START = re.compile(r"\(telemetry\) Starting provisioner ([\w-]+)")
-_END = re.compile(r"\(telemetry\) ending ([\w-]+)")
-_DEPROVISION = re.compile(r"Found command: .*DeprovisioningScript", re.I)
-_PHASES = [
-    (
-        "cleanup",
-        re.compile(r'method="DELETE"|deleting individual resources|Deleting (the )?(resource group|temporary)|Cleanup', re.I),
-    ),
-    ("distribution", re.compile(r"Failed in distributing|Capturing image|Publishing|Distribute \d|shared image gallery", re.I)),
-    ("connect", re.compile(r"Waiting for (WinRM|SSH)|WinRM connected|Connected to SSH", re.I)),
-    ("deployment-status", re.compile(r"operationStatuses|Deployment status", re.I)),
-    ("deployment", re.compile(r'Deploying deployment template|request method="POST"|Starting deployment', re.I)),
-]
-_PHASE_KEYWORDS = re.compile(
-    r"DELETE|deleting|Deleting|Cleanup|distribut|Capturing|Publishing|Distribute|shared image gallery|WinRM|SSH|operationStatuses|Deployment|Deploying|POST|telemetry|Found command",
-    re.I,
-)
+MAX_ERROR_LINES = 20
+_ERROR_WORDS = (
+    "error", "fail", "denied", "exception", "fatal", "not found", "exit status", "timed out", "timeout", "cancel",
+    "abort", "unable to", "cannot", "could not", "forbidden", "conflict",
+)  # fmt: skip
+_ERRORISH = re.compile("|".join(_ERROR_WORDS))  # on ASCII-lowercased text
+_STEP_WORDS = ("telemetry", "packer-", "script-", "script_", "Windows update script", "DeprovisioningScript", ".ps1")
 
 
-@dataclass
-class Signature:
-    id: str
-    title: str
-    cause: str
-    fix: str
-    rules: list[str]
-    patterns: list[re.Pattern[str]]
-    unless: re.Pattern[str] | None
-    phase: str | None
-    last: bool
-    variants: list[dict[str, Any]]
-
-
-@lru_cache(maxsize=1)
 def signatures() -> tuple[list[Signature], re.Pattern[str]]:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    found = []
-    keywords = []
-    for item in data["signatures"]:
-        patterns = [re.compile(p, re.I) for p in item["patterns"]]
-        variants = [dict(v, pattern=re.compile(v["pattern"], re.I)) for v in item.get("variants", [])]
-        found.append(
-            Signature(
-                item["id"],
-                item["title"],
-                item["cause"],
-                item["fix"],
-                item["rules"],
-                patterns,
-                re.compile(item["unless"], re.I) if item.get("unless") else None,
-                item.get("phase"),
-                bool(item.get("last")),
-                variants,
-            )
-        )
-        for pattern in item["patterns"]:
-            # the longest literal run of each pattern is a cheap first test
-            literal = max(re.split(r"\\.|[()\[\]{}.*+?^$|]", pattern), key=len)
-            keywords.append(re.escape(literal.strip()))
-    prefilter = re.compile("|".join(sorted({k for k in keywords if k}, key=len, reverse=True)), re.I)
-    return found, prefilter
+    return _load(), prefilter()
 
 
 @lru_cache(maxsize=1)
-def _anything() -> re.Pattern[str]:
-    """One case-sensitive test for 'this line may matter': most log lines do not."""
-    sigs, _ = signatures()
-    literals: set[str] = {"telemetry", "Found command"}
-    for signature in sigs:
-        for pattern in signature.patterns:
-            literal = max(re.split(r"\\.|[()\[\]{}.*+?^$|]", pattern.pattern), key=len).strip()
-            if literal:
-                literals.update({literal, literal.lower(), literal.capitalize()})
-    for _, pattern in _PHASES:
-        for alternative in pattern.pattern.split("|"):
-            literal = max(re.split(r"\\.|[()\[\]{}.*+?^$|]", alternative), key=len).strip().strip('"=')
-            if len(literal) > 3:
-                literals.update({literal, literal.lower(), literal.capitalize()})
-    return re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)))
-
-
-@dataclass
-class Step:
-    name: str
-    started_line: int
-    ended: bool = False
-    deprovisioning: bool = False
-    template: dict[str, Any] | None = None
+def _candidate() -> re.Pattern[str]:
+    """One test for 'this line may matter' on ASCII-lowercased text: a signature literal, a step or
+    phase word, an error word."""
+    words = {w for w in first_literals()} | set(_STEP_WORDS)
+    words.update(PHASE_HINT.pattern.split("|"))
+    words.update(_ERROR_WORDS)
+    words.update(("exited with code", "exit status"))
+    return lowered_trie(words)
 
 
 @dataclass
@@ -120,123 +59,210 @@ class Failure:
     text: str
     rules: list[str]
     cause: str
+    fix: str
+    harmless: bool
+    phase: PhaseMark | None = None
+    step: Step | None = None
+    exit: Explanation | None = None
+    exit_line: int | None = None
 
 
 @dataclass
 class Diagnosis:
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
     phase: str | None = None
-    steps: list[Step] = field(default_factory=list)
+    phase_evidence: PhaseMark | None = None
     lines: int = 0
-    phases_seen: list[str] = field(default_factory=list)  # in the order the log reached them
+    tracker: Tracker = field(default_factory=Tracker)
+    error_lines: list[tuple[int, str]] = field(default_factory=list)
+    error_line_count: int = 0
+    near: list[NearMiss] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[Step]:
+        return list(self.tracker.steps)
+
+    @property
+    def phases_seen(self) -> list[str]:
+        return self.tracker.phases_seen
 
     @property
     def failed_step(self) -> Step | None:
-        open_steps = [s for s in self.steps if not s.ended]
-        return open_steps[-1] if open_steps else None
+        root = self.failures[0] if self.failures else None
+        if root is not None and root.step is not None:
+            return root.step
+        if root is not None and self.phase not in (None, "customization", "deprovisioning"):
+            return None  # a deployment, connection or distribution failure is no customizer's
+        return self.tracker.last_open
 
     def to_json(self) -> dict[str, Any]:
-        failed = self.failed_step
-        document: dict[str, Any] = {
-            "failures": [
-                {
-                    "id": f.signature.id,
-                    "title": f.signature.title,
-                    "cause": f.cause,
-                    "fix": f.signature.fix,
-                    "rules": f.rules,
-                    "evidence": {"line": f.line, "text": f.text},
-                }
-                for f in self.failures
-            ],
-            "phase": self.phase,
-            "customizers": [
-                {
-                    "name": s.name,
-                    "started_line": s.started_line,
-                    "ended": s.ended,
-                    **({"deprovisioning": True} if s.deprovisioning else {}),
-                    **({"template": s.template} if s.template else {}),
-                }
-                for s in self.steps
-            ],
-            "failed_customizer": None
-            if failed is None or failed.deprovisioning
-            else (failed.template["name"] if failed.template and failed.template.get("name") else failed.name),
-        }
-        if failed is not None and failed.template is not None and not failed.deprovisioning:
-            document["failed_customizer_position"] = failed.template
-        return document
+        from aiblint.diagnose.output import to_json
+
+        return to_json(self)
 
 
-@lru_cache(maxsize=1)
-def _anything_bytes() -> re.Pattern[bytes]:
-    return re.compile(_anything().pattern.encode("utf-8"))
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _failure(signature: Signature, groups: dict[str, str], number: int, line: str) -> Failure:
+    rules, cause, harmless = signature.rules, signature.cause, signature.harmless
+    for variant in signature.variants:
+        if variant["pattern"].search(line) is not None:
+            rules, cause = variant["rules"], variant["cause"]
+            harmless = variant.get("harmless", harmless)
+    values = dict(signature.defaults)
+    values.update(groups)
+    failure = Failure(signature, number, line[:MAX_EVIDENCE], rules, _fill(cause, values), _fill(signature.fix, values), harmless)
+    _attach_exit(failure, groups, number)
+    return failure
+
+
+def _attach_exit(failure: Failure, groups: dict[str, str], number: int) -> None:
+    if not failure.signature.exit_code or failure.exit is not None or not groups.get("code"):
+        return
+    explanation = explain(int(groups["code"]))
+    failure.exit, failure.exit_line = explanation, number
+    failure.cause = f"{failure.cause} Exit code {explanation.code}: {explanation.meaning}."
+    if explanation.success and explanation.fix:
+        failure.fix = explanation.fix
+    elif explanation.fix:
+        failure.fix = f"{failure.fix} {explanation.fix}"
+
+
+class _Scan:
+    """The state of one pass over the input."""
+
+    def __init__(self) -> None:
+        self.sigs, self.prefilter = signatures()
+        self.candidate = _candidate()
+        self.result = Diagnosis()
+        self.found: dict[str, Failure] = {}
+        self.unless_hits: dict[str, str] = {}
+
+    def block(self, text: str, number: int) -> int:
+        """Whole lines, each ended by \\n, the first being line `number`; returns the next line's number.
+        Only lines the prefilter finds are looked at: one pass of one regex over the block."""
+        if "\x1b" in text:
+            text = reader.strip_ansi(text)  # colour codes may split the very words the prefilter looks for
+        lowered = text.translate(ASCII_LOWER)
+        search = self.candidate.search
+        counted = 0  # position up to which line ends are counted
+        position = 0
+        while True:
+            found = search(lowered, position)
+            if found is None:
+                break
+            start = text.rfind("\n", 0, found.start()) + 1
+            end = text.find("\n", found.start())
+            number += text.count("\n", counted, start)
+            counted = start
+            self.line(number, text[start : min(end, start + reader.MAX_LINE)])
+            position = end + 1
+        return number + text.count("\n", counted)
+
+    def line(self, number: int, raw: str) -> None:
+        """One line that the prefilter found."""
+        line = reader.normalise(raw)
+        if not line or reader.FENCE.match(line):
+            return
+        tracker = self.result.tracker
+        tracker.feed(number, line)
+        lowered = line.translate(ASCII_LOWER)
+        if _ERRORISH.search(lowered):
+            self.result.error_line_count += 1
+            if len(self.result.error_lines) < MAX_ERROR_LINES:
+                self.result.error_lines.append((number, line[:MAX_EVIDENCE]))
+        if self.prefilter.search(lowered):
+            self._match(number, line, candidates(lowered))
+
+    def _match(self, number: int, line: str, indexes: list[int]) -> None:
+        tracker = self.result.tracker
+        for index in indexes:
+            signature = self.sigs[index]
+            groups = signature.match(line)
+            if groups is None:
+                continue
+            if signature.unless is not None and signature.unless.search(line):
+                self.unless_hits.setdefault(
+                    signature.id, f"line {number} has its text but also `{signature.unless.pattern}`, which rules it out"
+                )
+                continue
+            known = self.found.get(signature.id)
+            if known is None:
+                failure = _failure(signature, groups, number, line)
+                failure.phase = self._phase(signature, number, line)
+                failure.step = tracker.current if tracker.current is not None and not tracker.current.ended else None
+                self.found[signature.id] = failure
+            else:
+                _attach_exit(known, groups, number)
+            return  # the most specific signature claims the line
+
+    def _phase(self, signature: Signature, number: int, line: str) -> PhaseMark | None:
+        tracker = self.result.tracker
+        if signature.phase and signature.phase_certain:
+            return PhaseMark(signature.phase, number, line[:MAX_EVIDENCE])
+        if tracker.phase is not None:
+            return tracker.phase
+        if signature.phase:
+            return PhaseMark(signature.phase, number, line[:MAX_EVIDENCE])
+        return None
+
+    def finish(self, lines: int) -> Diagnosis:
+        result = self.result
+        result.lines = lines
+        found = {k: v for k, v in self.found.items() if not any(i in self.found for i in v.signature.implied_by)}
+        ordered = sorted(found.values(), key=lambda f: (f.signature.last, f.line))
+        result.failures = [f for f in ordered if not f.harmless]
+        result.warnings = [f for f in ordered if f.harmless]
+        root = result.failures[0] if result.failures else None
+        mark = root.phase if root is not None else result.tracker.phase
+        result.phase, result.phase_evidence = (mark.name, mark) if mark is not None else (None, None)
+        if not result.failures:
+            result.near = nearest(self.sigs, result.error_lines, self.unless_hits)
+        return result
 
 
 def diagnose(lines: Iterable[str] | Iterable[bytes]) -> Diagnosis:
-    """Lines as text, or as raw bytes (a file opened in binary: only candidates are decoded)."""
-    sigs, prefilter = signatures()
-    result = Diagnosis()
-    first: dict[str, Failure] = {}
-    phase_at_failure: str | None = None
-    phase: str | None = None
-    anything = _anything().search
-    anything_bytes = _anything_bytes().search
-    number = 0
-    for number, raw in enumerate(lines, 1):
-        if isinstance(raw, bytes):
-            if not anything_bytes(raw):
-                continue
-            text = raw.decode("utf-8", errors="replace")
-        else:
-            text = str(raw)
-            if not anything(text):
-                continue
-        line = _PREFIX.sub("", text.rstrip("\r\n"), count=1)
-        if "telemetry" in line or "Found command" in line:
-            start = _START.search(line)
-            if start:
-                result.steps.append(Step(start.group(1), number))
-                phase = "customization"
-            else:
-                end = _END.search(line)
-                if end:
-                    for step in reversed(result.steps):
-                        if step.name == end.group(1) and not step.ended:
-                            step.ended = True
-                            break
-                elif _DEPROVISION.search(line) and result.steps and not result.steps[-1].ended:
-                    result.steps[-1].deprovisioning = True
-                    phase = "deprovisioning"
-        elif _PHASE_KEYWORDS.search(line):
-            for name, pattern in _PHASES:
-                if pattern.search(line):
-                    if not (name == "connect" and phase in ("customization", "deprovisioning")):
-                        phase = name
-                    break
-        if phase is not None and phase not in result.phases_seen:
-            result.phases_seen.append(phase)
-        if not prefilter.search(line):
-            continue
-        for signature in sigs:
-            if signature.unless is not None and signature.unless.search(line):
-                continue
-            if any(p.search(line) for p in signature.patterns):
-                if signature.id not in first:
-                    rules, cause = signature.rules, signature.cause
-                    for variant in signature.variants:
-                        if variant["pattern"].search(line):
-                            rules, cause = variant["rules"], variant["cause"]
-                    first[signature.id] = Failure(signature, number, line.strip()[:MAX_EVIDENCE], rules, cause)
-                    if phase_at_failure is None and not signature.last:
-                        phase_at_failure = phase or signature.phase
-                break  # the most specific signature claims the line
-    result.lines = number
-    ordered = sorted(first.values(), key=lambda f: (f.signature.last, f.line))
-    result.failures = ordered
-    result.phase = phase_at_failure or phase or (ordered[0].signature.phase if ordered else None)
-    return result
+    """Lines of text (or of UTF-8 bytes), each with or without its line end."""
+    scan = _Scan()
+    number = 1
+    pending: list[str] = []
+    size = 0
+    for raw in lines:
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        text = text.rstrip("\r\n")[: reader.MAX_LINE].replace("\r", "\n")
+        pending.append(text)
+        size += len(text)
+        if size > reader.CHUNK:
+            number = scan.block("\n".join(pending) + "\n", number)
+            pending, size = [], 0
+    if pending:
+        number = scan.block("\n".join(pending) + "\n", number)
+    return scan.finish(number - 1)
+
+
+def diagnose_stream(stream: BinaryIO, limit: int = reader.MAX_INPUT) -> Diagnosis:
+    """A binary stream decoded as a user saved it (reader.blocks)."""
+    scan = _Scan()
+    number = 1
+    for block in reader.blocks(stream, limit):
+        number = scan.block(block, number)
+    return scan.finish(number - 1)
+
+
+def diagnose_bytes(data: bytes) -> Diagnosis:
+    import io
+
+    return diagnose_stream(io.BytesIO(data))
+
+
+def diagnose_path(path: str) -> Diagnosis:
+    with reader.open_regular(path) as handle:
+        return diagnose_stream(handle)
 
 
 _KINDS = {
@@ -249,14 +275,16 @@ _KINDS = {
 
 
 def attach_template(diagnosis: Diagnosis, path: Path, display: str) -> None:
-    """Name each provisioner after the template customizer it ran: the n-th `powershell`
-    provisioner is the n-th PowerShell customizer."""
-    from aiblint.arm import Resolver
+    """Name the failed step after the template customizer it ran: the n-th `powershell`
+    provisioner is the n-th PowerShell customizer (the hidden deprovisioning step not counted)."""
+    from aiblint.armeval import Resolver
     from aiblint.jsontree import parse
     from aiblint.locate import locate
     from aiblint.model import Template
 
-    document = parse(path.read_text(encoding="utf-8-sig"))
+    with reader.open_regular(str(path), reader.MAX_TEMPLATE) as handle:
+        text = "".join(reader.text_chunks(handle, reader.MAX_TEMPLATE))
+    document = parse(text)
     located = locate(document)
     if not located:
         return
@@ -264,15 +292,16 @@ def attach_template(diagnosis: Diagnosis, path: Path, display: str) -> None:
     by_kind: dict[str, list[Any]] = {}
     for customizer_step in template.customizers:
         by_kind.setdefault(_KINDS.get(customizer_step.kind, customizer_step.kind), []).append(customizer_step)
-    seen: dict[str, int] = {}
-    for step in diagnosis.steps:
+    failed = diagnosis.failed_step
+    steps = diagnosis.steps
+    if failed is not None and all(failed is not step for step in steps):
+        steps.append(failed)  # it left the bounded list of steps, but it is the one to name
+    for step in steps:
         if step.deprovisioning:
             continue
-        index = seen.get(step.name, 0)
-        seen[step.name] = index + 1
         candidates = by_kind.get(step.name, [])
-        if index < len(candidates):
-            customizer = candidates[index]
+        if step.ordinal < len(candidates):
+            customizer = candidates[step.ordinal]
             line = document.lines.position(customizer.node.start)[0]
             step.template = {
                 "name": customizer.name or f"customize[{customizer.index}]",

@@ -3,12 +3,20 @@ with the rule page, and quick fixes where the fix is unambiguous.
 
 Only JSON/JSONC documents that hold image templates get diagnostics; other JSON files get
 an empty list. The configuration is found upward from each file, as on the command line.
-Positions are LSP's: 0-based lines, UTF-16 code units.
+
+Positions are in the encoding negotiated at initialize (aiblint.lsp.positions), for
+everything sent and read. The server keeps its own copy of each open document (changes
+applied incrementally in that encoding) and never reads a file the client did not open.
+Each lint runs in one worker thread under the CLI's size limit, so a slow lint never
+makes the server deaf; a lint that fails publishes an empty list and logs why.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -17,21 +25,57 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from aiblint import __version__
-from aiblint.config import ConfigCache, ConfigError
+from aiblint.config import ConfigCache
 from aiblint.diagnostics import Diagnostic
-from aiblint.jsontree import LineIndex
-from aiblint.lint import InternalError, LintOptions, lint_text
-from aiblint.report.lsp_format import to_lsp, utf16_column
+from aiblint.fix import describe, newline_of
+from aiblint.lint import MAX_FILE_BYTES, LintOptions, lint_text
+from aiblint.lsp.positions import UTF8, UTF16, TextPositions, units
+from aiblint.report.lsp_format import to_lsp
 
 DEBOUNCE_SECONDS = 0.15
+REQUEST_LINT_SECONDS = 20.0  # a request waits this long for a lint, then answers without it
+logger = logging.getLogger(__name__)
+
+
+class LintFailed(Exception):
+    """The document could not be linted (too large, bad config, a rule's bug)."""
+
+
+@dataclass
+class OpenDocument:
+    text: str
+    version: int | None
+
+
+@dataclass
+class Linted:
+    text: str  # the text the diagnostics belong to
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 class AiblintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("aiblint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__("aiblint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.configs = ConfigCache()
-        self.latest: dict[str, tuple[list[Diagnostic], LineIndex | None]] = {}
+        self.documents: dict[str, OpenDocument] = {}
+        self.latest: dict[str, Linted] = {}
         self.pending: dict[str, int] = {}
+        self.lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aiblint-lint")
+
+    @property
+    def encoding(self) -> str:
+        try:
+            chosen = self.workspace.position_encoding
+        except RuntimeError:  # before initialize
+            return UTF16
+        return str(getattr(chosen, "value", chosen) or UTF16)
+
+    def positions(self, text: str) -> TextPositions:
+        return TextPositions(text, self.encoding)
+
+    def log(self, message: str) -> None:
+        logger.error(message)
+        self.window_log_message(types.LogMessageParams(types.MessageType.Error, message[:500]))
 
 
 server = AiblintServer()
@@ -46,31 +90,67 @@ def _is_json(uri: str) -> bool:
     return uri.lower().endswith((".json", ".jsonc", ".bicep", ".bicepparam", ".tf"))  # bicep / terraform documents too
 
 
-def lint_document(ls: AiblintServer, uri: str) -> None:
-    document = ls.workspace.get_text_document(uri)
+def lint_source(configs: ConfigCache, uri: str, text: str) -> tuple[list[Diagnostic], list[str]]:
+    """The diagnostics of one document's text and the rules' internal errors (runs in the lint thread)."""
+    if not _is_json(uri):
+        return [], []
+    if len(text) > MAX_FILE_BYTES or units(text, UTF8) > MAX_FILE_BYTES:
+        raise LintFailed(f"the document is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not linted")
     path = _path(uri)
-    diagnostics: list[Diagnostic] = []
-    lines: LineIndex | None = None
-    if _is_json(uri):
-        try:
-            config = ls.configs.for_path(path)
-            result = lint_text(document.source, str(path or uri), config, path, LintOptions(ignore_non_templates=True))
-            diagnostics, lines = result.diagnostics, result.lines
-            for line in result.internal_errors:  # a rule crashed: its findings are missing, say so
-                ls.window_log_message(types.LogMessageParams(types.MessageType.Error, f"aiblint: internal error: {line}"))
-        except (ConfigError, InternalError) as exc:
-            ls.window_log_message(types.LogMessageParams(types.MessageType.Error, f"aiblint: {exc}"))
-    ls.latest[uri] = (diagnostics, lines)
-    own = [d for d in diagnostics if d.file == str(path or uri)]
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=[_to_type(to_lsp(d, lines)) for d in own])
-    )
+    display = str(path or uri)
+    try:
+        config = configs.for_path(path)
+        result = lint_text(text, display, config, path, LintOptions(ignore_non_templates=True))
+    except Exception as exc:  # ConfigError, InternalError, RecursionError, MemoryError's kin
+        raise LintFailed(f"{type(exc).__name__}: {exc}") from exc
+    return [d for d in result.diagnostics if d.file == display], list(result.internal_errors)
 
 
-def _to_type(item: dict[str, Any]) -> types.Diagnostic:
-    r = item["range"]
+async def lint_now(ls: AiblintServer, uri: str) -> Linted | None:
+    """Lint the document's current text (or reuse the last lint of that very text) and publish."""
+    document = ls.documents.get(uri)
+    if document is None:
+        return None
+    text, version = document.text, document.version
+    last = ls.latest.get(uri)
+    if last is not None and last.text == text:
+        return last
+    loop = asyncio.get_running_loop()
+    try:
+        diagnostics, internal_errors = await loop.run_in_executor(ls.lint_pool, lint_source, ls.configs, uri, text)
+    except Exception as exc:
+        ls.log(f"aiblint: {uri}: {exc}")
+        diagnostics, internal_errors = [], []
+    for line in internal_errors:  # a rule crashed: its findings are missing, say so
+        ls.log(f"aiblint: internal error: {line}")
+    linted = Linted(text, diagnostics)
+    if ls.documents.get(uri) is document and document.text == text:
+        ls.latest[uri] = linted
+        publish(ls, uri, linted, version)
+    return linted
+
+
+def publish(ls: AiblintServer, uri: str, linted: Linted, version: int | None) -> None:
+    positions = ls.positions(linted.text)
+    items = [_to_type(d, positions) for d in linted.diagnostics]
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=items))
+
+
+def _base(text: str) -> int:
+    """Diagnostics count offsets without the byte order mark; the editor's text may have it."""
+    return 1 if text.startswith("\ufeff") else 0
+
+
+def _range(positions: TextPositions, start: int, end: int) -> types.Range:
+    base = _base(positions.text)
+    first, last = positions.position(base + start), positions.position(base + max(start, end))
+    return types.Range(types.Position(first.line, first.character), types.Position(last.line, last.character))
+
+
+def _to_type(d: Diagnostic, positions: TextPositions) -> types.Diagnostic:
+    item: dict[str, Any] = to_lsp(d, None)
     return types.Diagnostic(
-        range=types.Range(types.Position(**r["start"]), types.Position(**r["end"])),
+        range=_range(positions, d.start, d.end),
         message=item["message"],
         severity=types.DiagnosticSeverity(item["severity"]),
         code=item["code"],
@@ -80,52 +160,85 @@ def _to_type(item: dict[str, Any]) -> types.Diagnostic:
     )
 
 
+async def _current(ls: AiblintServer, uri: str) -> Linted | None:
+    try:
+        return await asyncio.wait_for(lint_now(ls, uri), REQUEST_LINT_SECONDS)
+    except asyncio.TimeoutError:
+        ls.log(f"aiblint: {uri}: the lint took over {REQUEST_LINT_SECONDS:.0f} s; answered without it")
+        return None
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: AiblintServer, params: types.DidOpenTextDocumentParams) -> None:
-    lint_document(ls, params.text_document.uri)
+async def did_open(ls: AiblintServer, params: types.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    ls.documents[item.uri] = OpenDocument(item.text, item.version)
+    ls.latest.pop(item.uri, None)
+    await lint_now(ls, item.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-def did_save(ls: AiblintServer, params: types.DidSaveTextDocumentParams) -> None:
+async def did_save(ls: AiblintServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if uri not in ls.documents:
+        ls.log(f"aiblint: didSave of {uri}, which is not open: ignored (the server reads no file itself)")
+        return
     ls.configs = ConfigCache()  # a saved config file takes effect
-    lint_document(ls, params.text_document.uri)
+    ls.latest.pop(uri, None)
+    await lint_now(ls, uri)
+
+
+def apply_changes(ls: AiblintServer, document: OpenDocument, changes: list[Any]) -> None:
+    for change in changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            positions = ls.positions(document.text)
+            start = positions.offset(change.range.start.line, change.range.start.character)
+            end = positions.offset(change.range.end.line, change.range.end.character)
+            start, end = min(start, end), max(start, end)
+            document.text = document.text[:start] + change.text + document.text[end:]
+        else:
+            document.text = change.text
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 async def did_change(ls: AiblintServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
+    document = ls.documents.get(uri)
+    if document is None:
+        ls.log(f"aiblint: didChange of {uri}, which is not open: ignored")
+        return
+    apply_changes(ls, document, list(params.content_changes))
+    document.version = params.text_document.version
     ticket = ls.pending.get(uri, 0) + 1
     ls.pending[uri] = ticket
     await asyncio.sleep(DEBOUNCE_SECONDS)  # typing: lint once the edits pause
     if ls.pending.get(uri) == ticket:
-        lint_document(ls, uri)
+        await lint_now(ls, uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: AiblintServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.documents.pop(uri, None)
     ls.latest.pop(uri, None)
     ls.pending.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
-def _covers(d: Diagnostic, lines: LineIndex | None, position: types.Position) -> bool:
-    if lines is None:
-        return False
-    start = (d.line - 1, utf16_column(lines.line_text(d.line), d.column))
-    end = (d.end_line - 1, utf16_column(lines.line_text(d.end_line), d.end_column))
-    here = (position.line, position.character)
-    return start <= here <= end
+def _offset(positions: TextPositions, position: types.Position) -> int:
+    return positions.offset(position.line, position.character) - _base(positions.text)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: AiblintServer, params: types.HoverParams) -> types.Hover | None:
+async def hover(ls: AiblintServer, params: types.HoverParams) -> types.Hover | None:
     from aiblint.catalog import page, section
 
-    diagnostics, lines = ls.latest.get(params.text_document.uri, ([], None))
+    linted = await _current(ls, params.text_document.uri)
+    if linted is None:
+        return None
+    here = _offset(ls.positions(linted.text), params.position)
     parts = []
-    for d in diagnostics:
-        if _covers(d, lines, params.position):
+    for d in linted.diagnostics:
+        if d.start <= here <= max(d.start, d.end):
             text = page(d.code) or ""
             title = text.splitlines()[0].lstrip("# ") if text else d.code
             parts.append(f"**{title}**\n\n{d.message}\n\n{section(text, 'Why it matters')}")
@@ -135,38 +248,41 @@ def hover(ls: AiblintServer, params: types.HoverParams) -> types.Hover | None:
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-def code_action(ls: AiblintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def code_action(ls: AiblintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Quick fixes of the diagnostics that overlap the requested range, from the current text."""
     uri = params.text_document.uri
-    diagnostics, lines = ls.latest.get(uri, ([], None))
-    if lines is None:
+    linted = await _current(ls, uri)
+    if linted is None:
         return []
+    positions = ls.positions(linted.text)
+    low, high = sorted((_offset(positions, params.range.start), _offset(positions, params.range.end)))
+    codes = {str(d.code) for d in params.context.diagnostics}
     actions = []
-    wanted = {(d.range.start.line, d.range.start.character, str(d.code)) for d in params.context.diagnostics}
-    for d in diagnostics:
-        if d.fix is None:
+    for d in linted.diagnostics:
+        if d.fix is None or (codes and d.code not in codes):
             continue
-        item = to_lsp(d, lines)
-        key = (item["range"]["start"]["line"], item["range"]["start"]["character"], d.code)
-        if wanted and key not in wanted:
+        if not (d.start <= high and low <= max(d.start, d.end)):
             continue
-        if not wanted and not _covers(d, lines, params.range.start):
-            continue
-        offset, text = d.fix
-        line, column = lines.position(offset)
-        at = types.Position(line - 1, utf16_column(lines.line_text(line), column))
-        edit = types.TextEdit(range=types.Range(at, at), new_text=text)
+        fix = d.fix
+        base = _base(linted.text)
+        newline = newline_of(linted.text)
+        edits = [
+            types.TextEdit(range=_range(positions, start, end), new_text=text.replace("\n", newline) if newline != "\n" else text)
+            for start, end, text in fix.edits
+        ]
         actions.append(
             types.CodeAction(
-                title=f"{d.code}: insert {text.strip()[:40]}",
+                title=f"{d.code}: {describe(fix, linted.text[base:])}",
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[_to_type(item)],
-                edit=types.WorkspaceEdit(changes={uri: [edit]}),
-                is_preferred=True,
+                diagnostics=[_to_type(d, positions)],
+                edit=types.WorkspaceEdit(changes={uri: edits}),
+                is_preferred=fix.safe,
             )
         )
     return actions
 
 
 def serve() -> int:
-    server.start_io()
-    return 0
+    from aiblint.lsp.loop import run_stdio
+
+    return run_stdio(server)

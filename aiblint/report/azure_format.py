@@ -1,13 +1,15 @@
-"""``--format azure``: Azure Pipelines logging commands (info findings have no level there)."""
+"""``--format azure``: Azure Pipelines logging commands (info findings have no level there).
+
+Property values and the message are escaped as Microsoft's task library does
+(aiblint/escape.py), so a carriage return in a quoted template value cannot start a
+second logging command.
+"""
 
 from __future__ import annotations
 
 from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
-
-
-def _escape(text: str) -> str:
-    return text.replace("%", "%AZP25").replace(";", "%3B").replace("\r", "%0D").replace("\n", "%0A").replace("]", "%5D")
+from aiblint.escape import azure_data, azure_property
 
 
 def render(results: list[FileResult], **_: object) -> str:
@@ -17,7 +19,9 @@ def render(results: list[FileResult], **_: object) -> str:
             if d.severity == Severity.INFO:
                 continue
             kind = "error" if d.severity == Severity.ERROR else "warning"
-            lines.append(
-                f"##vso[task.logissue type={kind};sourcepath={_escape(d.file)};linenumber={d.line};columnnumber={d.column};code={d.code};]{d.message.replace(chr(10), ' ')}"
+            properties = (
+                f"type={kind};sourcepath={azure_property(d.file)};linenumber={d.line};columnnumber={d.column};"
+                f"code={azure_property(d.code)};"
             )
+            lines.append(f"##vso[task.logissue {properties}]{azure_data(d.message)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -6,6 +6,7 @@ import json
 
 from aiblint import __version__
 from aiblint.context import FileResult
+from aiblint.escape import json_document
 from aiblint.report import summary_counts
 
 
@@ -27,4 +28,4 @@ def render(results: list[FileResult], **_: object) -> str:
         for d in result.diagnostics
     ]
     document = {"version": __version__, "diagnostics": diagnostics, "summary": summary_counts(results)}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -1,10 +1,17 @@
-"""``--format junit``: one test suite per file, one failing test case per finding."""
+"""``--format junit``: one test suite per file, one failing test case per finding.
+
+Always well-formed XML 1.0: every value goes through aiblint/escape.py, which also
+replaces the characters XML forbids even as references.
+"""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from aiblint.context import FileResult
+from aiblint.escape import xml
+
+
+def _attr(text: str) -> str:
+    return f'"{xml(text)}"'
 
 
 def render(results: list[FileResult], **_: object) -> str:
@@ -15,18 +22,14 @@ def render(results: list[FileResult], **_: object) -> str:
     ]
     for result in results:
         count = len(result.diagnostics)
-        out.append(f'  <testsuite name={quoteattr(result.path)} tests="{max(count, 1)}" failures="{count}">')
+        out.append(f'  <testsuite name={_attr(result.path)} tests="{max(count, 1)}" failures="{count}">')
         if not result.diagnostics:
-            out.append(f'    <testcase name={quoteattr(result.path)} classname="aiblint"/>')
+            out.append(f'    <testcase name={_attr(result.path)} classname="aiblint"/>')
         for d in result.diagnostics:
-            name = quoteattr(f"{d.code} {d.file}:{d.line}:{d.column}")
-            message = quoteattr(f"{d.code} {d.message}")
-            body = (
-                f"{d.file}:{d.line}:{d.column}: {d.severity.label} {d.code} {d.message}".replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-            )
-            out.append(f'    <testcase name={name} classname="aiblint.{d.code}">')
+            name = _attr(f"{d.code} {d.file}:{d.line}:{d.column}")
+            message = _attr(f"{d.code} {d.message}")
+            body = xml(f"{d.file}:{d.line}:{d.column}: {d.severity.label} {d.code} {d.message}")
+            out.append(f"    <testcase name={name} classname={_attr('aiblint.' + d.code)}>")
             out.append(f'      <failure message={message} type="{d.severity.label}">{body}</failure>')
             out.append("    </testcase>")
         out.append("  </testsuite>")

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiblint.context import FileResult
 from aiblint.diagnostics import Diagnostic, Severity
+from aiblint.escape import json_document
 from aiblint.jsontree import LineIndex
 
 LSP_SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
@@ -39,6 +40,20 @@ def to_lsp(d: Diagnostic, lines: LineIndex | None) -> dict[str, Any]:
         "message": d.message,
         "data": {"pointer": d.pointer},
     }
+    if d.related:  # e.g. the use site of a value that came through an ARM expression
+        item["relatedInformation"] = [
+            {
+                "location": {
+                    "uri": Path(file).resolve().as_uri() if file != "<stdin>" else "untitled:stdin",
+                    "range": {
+                        "start": _position(lines if file == d.file else None, line, column),
+                        "end": _position(lines if file == d.file else None, line, column + 1),
+                    },
+                },
+                "message": what,
+            }
+            for file, line, column, what in d.related
+        ]
     path = page_path(d.code)
     if path.is_file():
         item["codeDescription"] = {"href": path.resolve().as_uri()}
@@ -56,4 +71,4 @@ def render(results: list[FileResult], **_: object) -> str:
             document.setdefault(uri, []).append(to_lsp(d, lines))
         if result.path != "<stdin>":
             document.setdefault(Path(result.path).resolve().as_uri(), [])
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

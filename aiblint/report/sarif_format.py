@@ -1,31 +1,77 @@
-"""``--format sarif``: SARIF 2.1.0, one run, for GitHub code scanning and friends."""
+"""``--format sarif``: SARIF 2.1.0, one run, as GitHub code scanning ingests it.
+
+- ``artifactLocation.uri`` is relative to the repository root (the folder holding
+  ``.git`` above the current folder; the current folder when there is none), whatever
+  folder aiblint runs from, percent-encoded (RFC 3986; a file name byte that is not UTF-8
+  is encoded as that byte), with ``uriBaseId`` ``%SRCROOT%`` and ``originalUriBaseIds``;
+  a file outside the root gets an absolute ``file:`` URI.
+- ``partialFingerprints.primaryLocationLineHash`` (the key GitHub reads) hashes the rule,
+  its JSON pointer and the normalised anchor line, never a line number, so alerts survive
+  edits elsewhere in the file; equal hashes in one file are told apart by ``:N``.
+- Rules carry ``properties.tags``, ``precision`` and, for the security-relevant rules,
+  ``security-severity``; descriptions are cut to GitHub's 1,024 characters.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiblint import __version__
 from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
+from aiblint.escape import json_document
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-INFORMATION_URI = "https://pypi.org/project/aiblint/"
+INFORMATION_URI = "https://github.com/aiblint/aiblint"
+HELP_URI = INFORMATION_URI + "/blob/main/rules/{code}.md"
+MAX_DESCRIPTION = 1024  # GitHub code scanning's limit for shortDescription and fullDescription
+
+# The rules whose findings are security weaknesses (GitHub's security-severity: 0-10,
+# 9+ critical, 7+ high, 4+ medium): a literal secret, a download without a checksum, a
+# firewall or remote-access change that can lock the machine open or shut.
+SECURITY_SEVERITY = {
+    "AIB030": "8.5",
+    "AIB304": "5.5",
+    "AIB410": "4.0",
+    "AIB411": "4.0",
+    "AIB510": "4.0",
+    "AIB511": "4.0",
+}
+# How often a finding of the rule is a real problem (GitHub's precision property).
+_PRECISION_MEDIUM = {"AIB026", "AIB027", "AIB200", "AIB201", "AIB202", "AIB203", "AIB204", "AIB307", "AIB403", "AIB431", "AIB531"}
+_PRECISION_VERY_HIGH = {"AIB001", "AIB005", "AIB006", "AIB010", "AIB011", "AIB012", "AIB014", "AIB400", "AIB500"}
+_FAMILY_TAG = {
+    "AIB0": "structure",
+    "AIB1": "identity",
+    "AIB2": "build-time",
+    "AIB3": "customizers",
+    "AIB4": "shell",
+    "AIB5": "powershell",
+}
 
 
-def _uri(file: str, cwd: Path) -> tuple[str, bool]:
-    """(uri, relative to %SRCROOT%)."""
-    path = Path(file)
+def source_root(cwd: Path) -> Path:
+    """%SRCROOT%: the repository holding the current folder, else the current folder."""
+    from aiblint.repo import repository_root
+
+    folder = cwd.resolve()
+    return repository_root(folder) or folder
+
+
+def artifact_location(file: str, cwd: Path, root: Path) -> dict[str, str]:
+    """The SARIF artifactLocation of a file name as aiblint shows it (relative to cwd)."""
+    path = Path(os.path.abspath(cwd.resolve() / file))
     try:
-        relative = os.path.relpath(path.resolve(), cwd.resolve()) if path.is_absolute() else os.path.normpath(file)
+        relative = path.relative_to(root)
     except ValueError:
-        relative = None
-    if relative is not None and not relative.startswith(".."):
-        return Path(relative).as_posix(), True
-    return path.resolve().as_uri(), False
+        return {"uri": path.as_uri()}
+    return {"uri": quote(os.fsencode(relative.as_posix()), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def fingerprint(file: str, code: str, pointer: str, anchor: str) -> str:
@@ -33,7 +79,23 @@ def fingerprint(file: str, code: str, pointer: str, anchor: str) -> str:
     from aiblint.baseline import stable_pointer
 
     key = "\0".join((Path(file).as_posix(), code, stable_pointer(pointer), " ".join(anchor.split())))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _line_hash(code: str, pointer: str, anchor: str) -> str:
+    from aiblint.baseline import stable_pointer
+
+    key = "\0".join((code, stable_pointer(pointer), " ".join(anchor.split())))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _cut(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"
 
 
 def _rule_entry(code: str) -> dict[str, Any]:
@@ -41,47 +103,55 @@ def _rule_entry(code: str) -> dict[str, Any]:
     from aiblint.registry import RULES
 
     info = RULES.get(code)
+    title = info.title if info else code
     text = page(code) or ""
+    tags = ["aiblint", _FAMILY_TAG.get(code[:4], "shellcheck" if code.startswith("SC") else "other")]
+    if code in SECURITY_SEVERITY:
+        tags.append("security")
+    if code in _PRECISION_VERY_HIGH:
+        precision = "very-high"
+    elif code in _PRECISION_MEDIUM or code.startswith("SC"):
+        precision = "medium"
+    else:
+        precision = "high"
+    properties: dict[str, Any] = {"tags": tags, "precision": precision}
+    if code in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[code]
+    words = "".join(word.capitalize() for word in title.replace("/", " ").split() if word.isalnum())
     entry: dict[str, Any] = {
         "id": code,
-        "name": "".join(word.capitalize() for word in (info.title if info else code).replace("/", " ").split() if word.isalnum())[
-            :64
-        ]
-        or code,
-        "shortDescription": {"text": info.title if info else code},
-        "fullDescription": {"text": section(text, "What it detects") or (info.title if info else code)},
+        "name": words[:64] or code,
+        "shortDescription": {"text": _cut(title)},
+        "fullDescription": {"text": _cut(section(text, "What it detects") or title)},
         "help": {"text": text or code, "markdown": text or code},
         "defaultConfiguration": {"level": _LEVEL[info.severity] if info else "warning"},
+        "helpUri": f"https://www.shellcheck.net/wiki/{code}" if code.startswith("SC") else HELP_URI.format(code=code),
+        "properties": properties,
     }
-    if code.startswith("SC"):
-        entry["helpUri"] = f"https://www.shellcheck.net/wiki/{code}"
     return entry
 
 
-def _related(index: int, item: tuple[str, int, int, str], cwd: Path) -> dict[str, Any]:
+def _related(index: int, item: tuple[str, int, int, str], cwd: Path, root: Path) -> dict[str, Any]:
     file, line, column, what = item
-    uri, relative = _uri(file, cwd)
-    location: dict[str, Any] = {"uri": uri}
-    if relative:
-        location["uriBaseId"] = "%SRCROOT%"
     region = {"startLine": line, "startColumn": column}
+    location = artifact_location(file, cwd, root)
     return {"id": index, "message": {"text": what}, "physicalLocation": {"artifactLocation": location, "region": region}}
 
 
 def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> str:
     cwd = cwd or Path.cwd()
+    root = source_root(cwd)
     codes = sorted({d.code for r in results for d in r.diagnostics})
     index = {code: i for i, code in enumerate(codes)}
     sarif_results = []
+    seen: Counter[tuple[str, str]] = Counter()
     for result in results:
         for d in result.diagnostics:
-            uri, relative = _uri(d.file, cwd)
-            location: dict[str, Any] = {"uri": uri}
-            if relative:
-                location["uriBaseId"] = "%SRCROOT%"
+            line_hash = _line_hash(d.code, d.pointer, d.anchor)
+            seen[(d.file, line_hash)] += 1
             entry: dict[str, Any] = {}
             if d.related:  # e.g. the loadTextContent call that loaded the script
-                entry["relatedLocations"] = [_related(i, item, cwd) for i, item in enumerate(d.related)]
+                entry["relatedLocations"] = [_related(i, item, cwd, root) for i, item in enumerate(d.related)]
             sarif_results.append(
                 entry
                 | {
@@ -92,17 +162,20 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
                     "locations": [
                         {
                             "physicalLocation": {
-                                "artifactLocation": location,
+                                "artifactLocation": artifact_location(d.file, cwd, root),
                                 "region": {
                                     "startLine": d.line,
                                     "startColumn": d.column,
-                                    "endLine": d.end_line,
-                                    "endColumn": max(d.end_column, d.column),
+                                    "endLine": max(d.end_line, d.line),
+                                    "endColumn": max(d.end_column, d.column) if d.end_line <= d.line else d.end_column,
                                 },
                             }
                         }
                     ],
-                    "partialFingerprints": {"aiblint/v1": fingerprint(d.file, d.code, d.pointer, d.anchor)},
+                    "partialFingerprints": {
+                        "primaryLocationLineHash": f"{line_hash}:{seen[(d.file, line_hash)]}",
+                        "aiblint/v1": fingerprint(d.file, d.code, d.pointer, d.anchor),
+                    },
                 }
             )
     document = {
@@ -119,10 +192,10 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
                         "rules": [_rule_entry(c) for c in codes],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

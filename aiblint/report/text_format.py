@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
+from aiblint.escape import terminal, terminal_path
 from aiblint.report import summary_counts
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -19,12 +20,13 @@ def render(results: list[FileResult], *, color: bool = False, source: bool = Fal
     for result in results:
         for d in result.diagnostics:
             label = d.severity.label
+            file = terminal_path(d.file)
             if color:
                 label = f"{_COLORS[d.severity]}{label}{_RESET}"
-                where = f"{_BOLD}{d.file}:{d.line}:{d.column}:{_RESET}"
+                where = f"{_BOLD}{file}:{d.line}:{d.column}:{_RESET}"
             else:
-                where = f"{d.file}:{d.line}:{d.column}:"
-            out.append(f"{where} {label} {d.code} {d.message}")
+                where = f"{file}:{d.line}:{d.column}:"
+            out.append(f"{where} {label} {d.code} {terminal(d.message)}")
             lines = result.lines if d.file == result.path else result.other_files.get(d.file)
             if source and lines is not None and d.line <= len(lines.starts):
                 out.extend(_excerpt(lines.line_text(d.line), d.column, d.end_column if d.end_line == d.line else None, color))
@@ -41,10 +43,17 @@ def render(results: list[FileResult], *, color: bool = False, source: bool = Fal
 
 
 def _excerpt(line: str, column: int, end_column: int | None, color: bool) -> list[str]:
-    shown = line.expandtabs(1)[:400]
-    width = 1 if end_column is None else max(1, end_column - column)
-    width = min(width, max(1, len(shown) - column + 1))
-    caret = " " * (column - 1) + "^" * width
+    """The source line, control characters shown escaped; the caret under the escaped text."""
+    line = line.expandtabs(1)[:400]
+    end = len(line) + 1 if end_column is None else end_column
+    before = terminal(line[: column - 1])
+    inside = terminal(line[column - 1 : max(end, column + 1) - 1])
+    shown = terminal(line)
+    width = max(1, len(inside))
+    width = min(width, max(1, len(shown) - len(before)))
+    if end_column is None:
+        width = 1
+    caret = " " * len(before) + "^" * width
     if color:
         return [f"  {_DIM}|{_RESET} {shown}", f"  {_DIM}|{_RESET} {_BOLD}{caret}{_RESET}"]
     return [f"  | {shown}", f"  | {caret}"]

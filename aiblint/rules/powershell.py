@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.facts import script_facts
+from aiblint.scripts.facts import installed_software, script_facts
 
 if TYPE_CHECKING:
     from aiblint.scripts.powershell import PsArg, PsCommand, PsModel
@@ -142,6 +142,19 @@ def _options_unknown(command: PsCommand) -> bool:
     return False
 
 
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+
+
+def _array_switches(words: list[str]) -> set[str]:
+    """Switches inside an `@('/i', $msi, '/qn')` argument list, which arrives as one word."""
+    found: set[str] = set()
+    for word in words:
+        if word.startswith("@(") and word.endswith(")"):
+            for single, double in _QUOTED.findall(word):
+                found.update(w.lower() for w in (single or double).split() if w.startswith(("/", "-")))
+    return found
+
+
 @rule("AIB502", "error", "installer without silent switches", scope="powershell")
 def noisy_installer(ctx: ScriptContext) -> None:
     commands = _commands(ctx)
@@ -152,6 +165,8 @@ def noisy_installer(ctx: ScriptContext) -> None:
             continue  # `-ArgumentList $installArgs`: the silent switch may well be in there
         switches = command.native_switches()
         words = [w.lower() for w in command.words()]
+        if name == "msiexec":
+            switches |= _array_switches(words)
         if name == "choco" and words[:3] == ["feature", "enable", "-n"] and "allowglobalconfirmation" in words:
             choco_confirmed = True
         if name == "msiexec" and command.native:
@@ -204,15 +219,82 @@ def noisy_installer(ctx: ScriptContext) -> None:
 @rule("AIB503", "warning", "Invoke-WebRequest without -UseBasicParsing", scope="powershell")
 def basic_parsing(ctx: ScriptContext) -> None:
     for command in _commands(ctx):
-        if command.name == "Invoke-WebRequest" and not command.has("UseBasicParsing"):
-            shown = command.written if command.written.lower() != "invoke-webrequest" else "Invoke-WebRequest"
-            alias = f" ({shown} is Invoke-WebRequest in Windows PowerShell)" if shown != "Invoke-WebRequest" else ""
+        if command.name != "Invoke-WebRequest" or command.has("UseBasicParsing"):
+            continue
+        # The IE engine is only used to parse a response written to the pipeline (PowerShell's
+        # WebCmdlet source): -OutFile without -PassThru writes the file and returns nothing.
+        if command.has("OutFile") and not command.has("PassThru"):
+            continue
+        shown = command.written if command.written.lower() != "invoke-webrequest" else "Invoke-WebRequest"
+        alias = f" ({shown} is Invoke-WebRequest in Windows PowerShell)" if shown != "Invoke-WebRequest" else ""
+        ctx.report(
+            "AIB503",
+            command.start,
+            command.end,
+            f"Invoke-WebRequest without -UseBasicParsing{alias} fails over WinRM where Internet Explorer was never started: add -UseBasicParsing",
+        )
+
+
+# -- AIB504 ---------------------------------------------------------------------------
+
+
+@rule("AIB504", "warning", 'a command name that starts with \\" (double-escaped quote)', scope="powershell")
+def escaped_quote_command(ctx: ScriptContext) -> None:
+    for command in _commands(ctx):
+        if command.native and command.written.startswith('\\"'):
+            shown = command.written if len(command.written) <= 40 else command.written[:37] + "..."
             ctx.report(
-                "AIB503",
+                "AIB504",
+                command.start,
+                command.start + len(command.written),
+                f'PowerShell runs {shown} as a command name ("The term ... is not recognized"): the JSON holds \\\\\\" where \\" was meant, and PowerShell has no backslash escape; write \\" in the JSON (PowerShell then sees ") or use single quotes',
+            )
+
+
+# -- AIB505 ---------------------------------------------------------------------------
+
+_NEEDS_ELEVATION = re.compile(r"office|onedrive|teams|languagepack|language-pack|lp\.cab|fslogix|\.appx|\.msix", re.I)
+_ADMIN_CMDLETS = {"Add-AppxProvisionedPackage", "Add-WindowsCapability", "Add-WindowsPackage", "Install-Language"}
+
+
+def _elevated(ctx: ScriptContext) -> bool | None:
+    """runElevated or runAsSystem on the step; None when unknown (an expression)."""
+    step = ctx.step
+    if step is None:
+        return True  # a local file or validator without a step: nothing to say
+    values = [step.resolver.value(node) for k in ("runElevated", "runAsSystem") if (node := step.field(k)) is not None]
+    if any(v is True for v in values):
+        return True
+    if any(v is not None and not isinstance(v, bool) for v in values):
+        return None
+    return False
+
+
+def _elevation_reason(command: PsCommand) -> str | None:
+    words = " ".join([command.written, *command.words()])
+    if command.name.lower() in ("reg", "reg.exe") and command.words()[:1] and command.words()[0].lower() == "load":
+        return "reg load of a user hive"
+    if command.name in _ADMIN_CMDLETS:
+        return command.name
+    if installed_software([command]) and _NEEDS_ELEVATION.search(words):
+        return f"the install {command.written}"
+    return None
+
+
+@rule("AIB505", "warning", "install step that needs runElevated", scope="powershell")
+def needs_elevation(ctx: ScriptContext) -> None:
+    if _elevated(ctx) is not False:
+        return
+    for command in _commands(ctx):
+        reason = _elevation_reason(command)
+        if reason:
+            ctx.report(
+                "AIB505",
                 command.start,
                 command.end,
-                f"Invoke-WebRequest without -UseBasicParsing{alias} fails over WinRM where Internet Explorer was never started: add -UseBasicParsing",
+                f'{reason} runs in a PowerShell step without runElevated: Office, OneDrive, Teams, language pack and user-hive (reg load HKU) steps need an elevated token, and without one the build can stop responding; set "runElevated": true (or runAsSystem)',
             )
+            return  # one per step: the fix is one property
 
 
 # -- AIB510, AIB511 ---------------------------------------------------------------------

@@ -39,20 +39,24 @@ def api_version(ctx: TemplateContext) -> None:
     node = ctx.template.api_version_node
     version = ctx.template.api_version
     newest = newest_stable()
+    configured = ctx.config.api_version if ctx.declared_api_version == ctx.config.api_version else None
     if node is None:
         where = ctx.template.resource.get_ci("type") or ctx.template.resource
+        # A REST body (a bare template) gets its version from the request: nothing to fix here.
         ctx.report(
             "AIB003",
             _point(where),
-            f"no apiVersion: aiblint checks against {newest}, the newest stable version; say which one you submit with",
+            f"no apiVersion: {_version_basis(ctx, configured)}",
             pointer=ctx.template.resource.pointer,
+            # a REST body or `az image builder` file: the version is a command-line argument there
+            severity=None if ctx.is_arm else Severity.INFO,
         )
         return
     if version is None:
         ctx.report(
             "AIB003",
             node,
-            f"apiVersion comes from an expression aiblint cannot resolve (a parameter without a default?): checked against {newest}, the newest stable version",
+            f"apiVersion comes from an expression aiblint cannot resolve (a parameter without a default, and no parameter file): {_version_basis(ctx, configured)}",
             severity=Severity.INFO,
         )
         return
@@ -130,6 +134,20 @@ def inline_line_read_by_arm(ctx: TemplateContext) -> None:
                 # a valid expression is a deliberate one: ARM computes the line
 
 
+def _version_basis(ctx: TemplateContext, configured: str | None) -> str:
+    """What the checks rest on when the template does not say its apiVersion."""
+    if configured is not None:
+        return f"checked against {configured} (api-version in the config)"
+    skipped = ctx.skipped_by_version
+    detail = ", ".join(f"{count} {code}" for code, count in sorted(skipped.items()))
+    left_out = f"; left out: {detail} that hold only for some versions" if detail else ""
+    return (
+        "the version is unknown, so only the checks that hold for every stable version ran "
+        f"(version-specific ones skipped: unknown/required properties that differ between versions, deprecations{left_out}); "
+        'give it in the template, a parameter file, or api-version = "..." under [tool.aiblint]'
+    )
+
+
 # -- AIB010 - AIB016 from the schema ---------------------------------------------------
 
 
@@ -141,6 +159,31 @@ def required_missing(ctx: TemplateContext) -> None:
 @rule("AIB011", "error", "unknown property", scope="template")
 def unknown_property(ctx: TemplateContext) -> None:
     _emit_schema(ctx, "AIB011")
+    version = ctx.template.api_version
+    if isinstance(version, str) and version.endswith("-preview"):
+        _preview_script_key(ctx, version)
+
+
+def _preview_script_key(ctx: TemplateContext, version: str) -> None:
+    """Previews skip the schema check; the one key that changed under them is still worth a word."""
+    for step in ctx.template.steps:
+        member = next((m for m in step.node.members if m.key.text.lower() == "script"), None)
+        if step.kind not in ("shell", "powershell") or member is None:
+            continue
+        if version >= "2019-05-01-preview":
+            ctx.report(
+                "AIB011",
+                member.key,
+                f"`script` is not a property in apiVersion {version}: it was renamed `scriptUri` in 2019-05-01-preview (aiblint does not check preview schemas otherwise)",
+                severity=Severity.WARNING,
+            )
+        else:
+            ctx.report(
+                "AIB011",
+                member.key,
+                f"`script` is {version}'s name for `scriptUri`: every later apiVersion rejects or ignores it; use `scriptUri` with a stable apiVersion",
+                severity=Severity.INFO,
+            )
 
 
 @rule("AIB012", "error", "wrong type, out of range, not in an enum or not matching a pattern", scope="template")
@@ -168,15 +211,16 @@ def read_only(ctx: TemplateContext) -> None:
 @rule("AIB016", "warning", "deprecated property", scope="template")
 def deprecated(ctx: TemplateContext) -> None:
     _emit_schema(ctx, "AIB016")
-    if ctx.schema_version < "2022-07-01":
-        return
+    if ctx.version_unknown or ctx.schema_version < "2022-07-01":
+        return  # before 2022-07-01 replicationRegions is the only form (and required)
     for distributor in ctx.template.distributors:
         member = distributor.member("replicationRegions")
         if member is not None and distributor.get_ci("targetRegions") is None:
             ctx.report(
                 "AIB016",
                 member.key,
-                'replicationRegions is deprecated from apiVersion 2022-07-01: use targetRegions ([{"name": "westeurope", "replicaCount": 1}])',
+                f'replicationRegions is deprecated from apiVersion 2022-07-01 (still accepted by {ctx.schema_version}): use targetRegions ([{{"name": "westeurope", "replicaCount": 1}}])',
+                severity=Severity.INFO,
             )
 
 
@@ -200,16 +244,38 @@ def _vnet_of(subnet_id: str) -> str | None:
     return lowered[: lowered.index(marker)] if marker in lowered else None
 
 
+def _inline_or_uri(ctx: TemplateContext, kind: str, node: ObjectNode) -> None:
+    """Exactly one of `inline` and `scriptUri`: reported at the keys, with the step's pointer."""
+    inline, uri = _present(node, "inline"), _present(node, "scriptUri")
+    if inline and uri:
+        keys = sorted((m.key for m in node.members if m.key.text.lower() in ("inline", "scripturi")), key=lambda k: k.start)
+        first, second = keys[0], keys[-1]
+        line, _ = ctx.document.lines.position(first.start)
+        ctx.report(
+            "AIB013",
+            second,
+            f"{kind} step has both `{second.text}` and `{first.text}` (line {line}): give exactly one",
+            pointer=node.pointer,
+        )
+    elif not inline and not uri:
+        named = {m.key.text.lower(): m.key for m in node.members}
+        empty = named.get("inline")
+        anchor = empty or named.get("type") or _point(node)
+        shown = " (`inline` is empty)" if empty is not None else ""
+        ctx.report(
+            "AIB013",
+            anchor,
+            f"{kind} step has neither `inline` nor `scriptUri`{shown}: give exactly one",
+            pointer=node.pointer,
+        )
+
+
 @rule("AIB013", "error", "mutually exclusive or conditionally required properties", scope="template")
 def exclusive_properties(ctx: TemplateContext) -> None:
     for step in ctx.template.steps:
         node = step.node
         if step.kind in ("shell", "powershell") and node.get_ci("script") is None:  # `script`: AIB011's
-            inline, uri = _present(node, "inline"), _present(node, "scriptUri")
-            if inline and uri:
-                ctx.report("AIB013", _point(node), f"{step.type} step has both `inline` and `scriptUri`: give exactly one")
-            elif not inline and not uri and node.get_ci("inline") is None:
-                ctx.report("AIB013", _point(node), f"{step.type} step has neither `inline` nor `scriptUri`: give exactly one")
+            _inline_or_uri(ctx, step.type, node)
         if step.kind == "powershell":
             system = step.resolver.value(node.get_ci("runAsSystem"))
             elevated = step.resolver.value(node.get_ci("runElevated"))
@@ -267,7 +333,12 @@ def no_effect(ctx: TemplateContext) -> None:
         if ctx.template.kind_of(distributor) != "sharedimage":
             continue
         storage = distributor.member("storageAccountType")
-        if storage is not None and not _present(distributor, "replicationRegions") and ctx.schema_version >= "2022-07-01":
+        if (
+            storage is not None
+            and not _present(distributor, "replicationRegions")
+            and not ctx.version_unknown
+            and ctx.schema_version >= "2022-07-01"
+        ):
             ctx.report(
                 "AIB017",
                 storage.key,

@@ -8,13 +8,14 @@ import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from aiblint.diagnostics import Severity
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
 from aiblint.scripts.facts import script_facts
 from aiblint.scripts.options import value_options
 
 if TYPE_CHECKING:
-    from aiblint.scripts.shell import ShellCommand, ShellModel
+    from aiblint.scripts.shell import ShellCommand, ShellModel, Word
 
 DEPROVISION_SCRIPT = "/tmp/DeprovisioningScript.sh"
 
@@ -118,7 +119,30 @@ def _yum_subcommand(command: ShellCommand) -> tuple[str, str] | None:
     return (sub, "") if sub in _YUM_PROMPTING else None
 
 
-_PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "add-apt-repository", "pip", "pip3", "conda", "mamba"}
+# add-apt-repository is not here: it asks "Press [ENTER] to continue" only when stdin is a
+# terminal (software-properties checks sys.stdin.isatty()), and the build's SSH session has none.
+_PROMPTING_TOOLS = {*_APT, *_YUM, "zypper", "pip", "pip3", "conda", "mamba"}
+
+# Installed on Ubuntu and Debian marketplace images: `apt-get install` of only these has
+# nothing to install, so nothing to confirm.
+_APT_PREINSTALLED = frozenset(
+    {
+        "unattended-upgrades", "curl", "wget", "git", "vim", "openssh-server", "openssh-client", "python3",
+        "ca-certificates", "sudo", "tar", "gzip", "cloud-init", "walinuxagent", "software-properties-common",
+        "lsb-release", "gnupg", "apt-transport-https", "rsyslog", "cron", "less", "bash", "coreutils",
+    }
+)  # fmt: skip
+
+
+def _apt_packages(command: ShellCommand) -> list[str]:
+    """The package names after the subcommand (version and architecture suffixes dropped)."""
+    named = [w.text for w in command.positionals(_APT_VALUE_OPTS)[1:]]
+    return [re.split(r"[=:]", n, maxsplit=1)[0].lower() for n in named]
+
+
+def _apt_nothing_to_do(command: ShellCommand, sub: str) -> bool:
+    packages = _apt_packages(command)
+    return sub == "install" and bool(packages) and all(p in _APT_PREINSTALLED for p in packages)
 
 
 @rule("AIB401", "error", "package manager waits for confirmation", scope="shell")
@@ -134,7 +158,16 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
             continue  # a configuration snippet written before answers yes
         if name in _APT:
             sub = _apt_subcommand(command)
-            if sub in _APT_PROMPTING and not _apt_assumes_yes(command):
+            if sub in _APT_PROMPTING and not _apt_assumes_yes(command) and _apt_nothing_to_do(command, sub):
+                ctx.report(
+                    "AIB401",
+                    command.start,
+                    command.end,
+                    f'{name} {sub} without -y: Ubuntu and Debian marketplace images already ship {_apt_packages(command)[0]}, so apt has nothing to confirm and the build passes today; add -y so it does not stop at "Do you want to continue? [Y/n]" once there is something to install',
+                    severity=Severity.INFO,  # nothing fails: advice (rules.md severities)
+                    insert=(command.positionals(_APT_VALUE_OPTS)[0].end, " -y"),
+                )
+            elif sub in _APT_PROMPTING and not _apt_assumes_yes(command):
                 ctx.report(
                     "AIB401",
                     command.start,
@@ -164,15 +197,6 @@ def package_manager_prompt(ctx: ScriptContext) -> None:
                     command.start,
                     command.end,
                     f"zypper {sub} asks for confirmation: add --non-interactive (zypper -n {sub} ...)",
-                )
-        elif name == "add-apt-repository":
-            # It asks "Press [ENTER] to continue" for a PPA; a plain `deb ...` line needs no answer.
-            if not command.has_option("-y", "--yes") and any(w.text.startswith("ppa:") for w in command.positionals()):
-                ctx.report(
-                    "AIB401",
-                    command.start,
-                    command.end,
-                    'add-apt-repository of a PPA waits for "Press [ENTER] to continue": add -y',
                 )
         elif name in ("pip", "pip3") and command.subcommand == "uninstall" and not command.has_option("-y", "--yes"):
             ctx.report("AIB401", command.start, command.end, f'{name} uninstall asks "Proceed (Y/n)?": add -y')
@@ -344,6 +368,24 @@ def _read_without_input(ctx: ScriptContext, command: ShellCommand) -> None:
     ctx.report("AIB402", command.start, command.end, message)
 
 
+_PREFIXABLE = {"sudo", "env", "bash -c", "sh -c"}  # wrappers that accept VAR=value before the command
+_FORCE_CONF = " -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+
+
+def _upgrade_fix(command: ShellCommand, noninteractive: bool, force: bool) -> tuple[tuple[int, int, str], ...]:
+    """DEBIAN_FRONTEND=noninteractive before the command and/or the force-conf options after
+    the subcommand; nothing when the variable cannot go there (timeout, nohup, xargs ...)."""
+    edits: list[tuple[int, int, str]] = []
+    if not noninteractive:
+        if not set(command.via) <= _PREFIXABLE:
+            return ()
+        edits.append((command.name_word.start, command.name_word.start, "DEBIAN_FRONTEND=noninteractive "))
+    if not force:
+        sub = command.positionals(_APT_VALUE_OPTS)[0]
+        edits.append((sub.end, sub.end, _FORCE_CONF))
+    return tuple(edits)
+
+
 def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[ShellCommand], index: int) -> None:
     """Debconf and changed-config-file questions; looks back only when it has to."""
     sub = _apt_subcommand(command)
@@ -366,11 +408,14 @@ def _apt_questions(ctx: ScriptContext, command: ShellCommand, commands: list[She
             )
         if not force:
             missing.append("-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold")
+        edits = _upgrade_fix(command, noninteractive, force)
         ctx.report(
             "AIB402",
             command.start,
             command.end,
             f"{command.name} {sub} can stop at a debconf or changed-config-file question: add {' and '.join(missing)}",
+            edits=edits,
+            safe=force,  # choosing the old config files is a decision for the author: --unsafe-fixes
         )
         return
     if sub != "install":
@@ -500,6 +545,62 @@ def bashism(ctx: ScriptContext) -> None:
             construct.end,
             f"{construct.what} is bash-only, but inline lines run under /bin/sh -e (dash on Debian and Ubuntu): wrap the line in bash -c '...' or use a scriptUri script with a bash shebang",
         )
+
+
+# -- AIB405 ---------------------------------------------------------------------------
+
+# Commands that create or write the path they are given (the destination for cp/mv/ln/install).
+_WRITERS_ANY = {"mkdir", "touch", "tee", "unzip", "git"}
+_WRITERS_LAST = {"cp", "mv", "ln", "install", "rsync"}
+# (A download into ~ is usually staging for a later install, and a later command that reads the
+# path is too: only what stays there is reported.)
+_WRITER_OPTIONS = {"unzip": ("-d",), "tar": ("-C", "--directory")}
+
+
+def _in_build_home(word: Word) -> bool:
+    """An unquoted `~/...` or a `$HOME` path: the build user's home directory."""
+    raw = word.raw.lstrip('"')
+    return (word.raw.startswith("~") and not word.raw.startswith("~root")) or raw.startswith(("$HOME", "${HOME}"))
+
+
+def _home_writes(command: ShellCommand) -> list[Word]:
+    if "sh -c" in command.via and command.sudo:
+        return []  # the inner shell runs as root: its ~ is /root, which stays
+    words = [w for w in command.args if not w.text.startswith("-")]
+    found = [r.target for r in command.redirects if r.operator in (">", ">>", "&>") and r.target is not None]
+    if command.name in _WRITERS_ANY:
+        found += words[1:] if command.name == "git" and words[:1] and words[0].text == "clone" else words
+    elif command.name in _WRITERS_LAST and len(words) >= 2:
+        found.append(words[-1])
+    options = _WRITER_OPTIONS.get(command.name, ())
+    for index, word in enumerate(command.args[:-1]):
+        if word.text in options:
+            found.append(command.args[index + 1])
+    return [w for w in found if _in_build_home(w)]
+
+
+def _read_later(path: str, later: list[ShellCommand]) -> bool:
+    """A later command names the path (or what is under it): it was staging, not the result."""
+    stem = path.rstrip("/")
+    return any(w.raw.startswith(stem) and not _home_writes_word(c, w) for c in later for w in c.args)
+
+
+def _home_writes_word(command: ShellCommand, word: Word) -> bool:
+    return any(w is word for w in _home_writes(command))
+
+
+@rule("AIB405", "warning", "Linux customizer writes under the build user's home", scope="shell")
+def writes_to_build_home(ctx: ScriptContext) -> None:
+    commands = _commands(ctx)
+    for index, command in enumerate(commands):
+        written = [w for w in _home_writes(command) if not _read_later(w.raw, commands[index + 1 :])]
+        if written:
+            ctx.report(
+                "AIB405",
+                command.start,
+                command.end,
+                f"{command.name} writes {written[0].raw}, in the build user's home: AIB's deprovisioning (waagent -deprovision+user) deletes that user and its home, so nothing written there reaches the image; write to a system path (/opt, /etc/skel for new users' homes, /usr/local)",
+            )
 
 
 # -- AIB410 ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from aiblint.arm import Call, ExpressionError, is_expression, parse_expression
 from aiblint.diagnostics import Severity, Span
 from aiblint.estimate import replication_regions, timeout_minutes
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
-from aiblint.literals import PLACEHOLDER, checkable, uri_fields
+from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
 from aiblint.registry import rule
 from aiblint.rules.values import size_info
 from aiblint.scripts.facts import large_artifact
@@ -196,26 +196,103 @@ def timeout_too_short(ctx: TemplateContext) -> None:
         ctx.report("AIB200", _timeout_anchor(ctx), f"{given} is shorter than the work the template declares: {result.describe()}")
 
 
+# What makes a download reliably larger than a few MB: a disk image, or a product that never
+# ships small. A .zip, .exe or .msi name alone is not (the Office Deployment Tool's setup.exe,
+# a portable editor's zip are a few MB).
+_DISK_IMAGES = (".iso", ".vhd", ".vhdx", ".wim", ".esd", ".qcow2", ".img")
+_BIG_PRODUCTS = {
+    "office": "Office",
+    "o365": "Office",
+    "onedrive": "OneDrive",
+    "teams": "Teams",
+    "fslogix": "FSLogix",
+    "sqlserver": "SQL Server",
+    "sql20": "SQL Server",
+    "sqlexpr": "SQL Server Express",
+    "ssms": "SQL Server Management Studio",
+    "vslayout": "a Visual Studio offline layout",
+    "vs_layout": "a Visual Studio offline layout",
+    "visualstudio": "Visual Studio",
+    "languagepack": "a language pack",
+    "langpack": "a language pack",
+    "cuda": "CUDA",
+    "dotnet-sdk": "the .NET SDK",
+    "jdk": "a JDK",
+}
+_BIG_DOWNLOAD_BYTES = 100 * 1024 * 1024
+
+
+def large_download_evidence(ctx: TemplateContext, url: str) -> str | None:
+    """Why ``url`` is a large download, or None when nothing says so (its name alone is no proof)."""
+    checked = ctx.url_results.get(url)
+    if checked is not None and checked.length is not None:
+        size = checked.length / 1048576
+        return f"{size:.0f} MB by its Content-Length" if checked.length > _BIG_DOWNLOAD_BYTES else None
+    name = large_artifact(url)
+    if name is None:
+        return None
+    lowered = name.lower()
+    if lowered.endswith(_DISK_IMAGES):
+        return f"{name} is a disk image"
+    for word, product in _BIG_PRODUCTS.items():
+        if word in lowered.replace(" ", "").replace("%20", ""):
+            return f"{name} is {product}, whose installers are well over 20 MB"
+    return None
+
+
+def _large_downloads(ctx: TemplateContext) -> list[str]:
+    from aiblint.scripts.facts import script_facts
+
+    urls = [d.url for script in ctx.scripts for d in script_facts(script).downloads if d.large]
+    urls += [v for s in ctx.template.steps if s.kind == "file" and (v := checkable(ctx, s.field("sourceUri")))]
+    return [reason for url in urls if (reason := large_download_evidence(ctx, url))]
+
+
 @rule("AIB201", "warning", "heavy work on a 1-vCPU or small build VM", scope="template")
 def small_vm(ctx: TemplateContext) -> None:
     size, node, explicit = effective_vm_size(ctx)
     info = size_info(size) if size else None
     if info is None or (info[0] > 1 and info[1] >= 4):
         return
+    windows = ctx.source_info.is_windows
     heavy = []
-    if any(s.kind == "windowsupdate" for s in ctx.template.customizers):
+    if windows and any(s.kind == "windowsupdate" for s in ctx.template.customizers):
         heavy.append("Windows Update")
-    if any(what == "large downloads" for what, _ in ctx.build_estimate.parts):
-        heavy.append("large downloads")
+    downloads = _large_downloads(ctx)
+    if downloads:
+        heavy.append(f"large downloads ({downloads[0]})")
+    if not heavy and windows and info[0] == 1 and not _trivial_windows_build(ctx):
+        # Microsoft's AVD article: the default size "is not suitable for Windows. Use a Standard_D2_v2 or greater"
+        where = node if node is not None else _properties_anchor(ctx)
+        default = "" if explicit else " (the default for this source)"
+        ctx.report(
+            "AIB201",
+            where,
+            f'a Windows build on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: Microsoft\'s AVD guidance says this size "is not suitable for Windows" (Sysprep timing failures, WinRM drops); use Standard_D2_v2 or larger',
+        )
+        return
     if not heavy:
         return
     where = node if node is not None else _properties_anchor(ctx)
     default = "" if explicit else " (the default for this source)"
+    symptom = (
+        'the build can run out of resources or time ("Waiting for the Windows Modules Installer")'
+        if windows
+        else "unpacking and installing on one vCPU can run out of memory or time"
+    )
     ctx.report(
         "AIB201",
         where,
-        f'{" and ".join(heavy)} on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: the build can run out of resources or time ("Waiting for the Windows Modules Installer"); use Standard_D2s_v3 or larger',
+        f"{' and '.join(heavy)} on {size}{default}, {info[0]} vCPU and {info[1]:g} GB: {symptom}; use Standard_D2s_v3 or larger",
     )
+
+
+def _trivial_windows_build(ctx: TemplateContext) -> bool:
+    """So little to do that Sysprep may start before the guest agent is ready (AIB202's case)."""
+    steps = ctx.template.customizers
+    lines = sum(len(s.inline.items) for s in steps if s.inline is not None)
+    busy = any(s.kind in ("windowsupdate", "windowsrestart", "file") or s.field("scriptUri") is not None for s in steps)
+    return not busy and lines <= 3
 
 
 @rule("AIB202", "warning", "Windows build with only trivial customizations on a small VM", scope="template")
@@ -226,9 +303,7 @@ def sysprep_timing(ctx: TemplateContext) -> None:
     info = size_info(size) if size else None
     if info is None or info[0] > 1:
         return
-    steps = ctx.template.customizers
-    lines = sum(len(s.inline.items) for s in steps if s.inline is not None)
-    if any(s.kind in ("windowsupdate", "windowsrestart", "file") or s.field("scriptUri") is not None for s in steps) or lines > 3:
+    if not _trivial_windows_build(ctx):
         return
     node = ctx.template.prop("customize")
     anchor = node if node is not None else _properties_anchor(ctx)
@@ -313,11 +388,12 @@ def large_file(ctx: TemplateContext) -> None:
                     f"the File customizer is meant for files under 20 MB, and this one is {checked.length / 1048576:.0f} MB (Content-Length): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
                 )
             continue
-        if name and node is not None:
+        reason = large_download_evidence(ctx, value) if name and value else None
+        if reason and node is not None:
             ctx.report(
                 "AIB301",
                 node,
-                f"the File customizer is meant for files under 20 MB, and {name} looks larger (an archive, disk image or installer): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
+                f"the File customizer is meant for files under 20 MB, and this one is likely larger ({reason}): download it in a Shell or PowerShell step instead (curl / Invoke-WebRequest)",
             )
 
 
@@ -342,34 +418,46 @@ def file_destination(ctx: TemplateContext) -> None:
             )
 
 
-def _restart_after(steps: list, index: int) -> bool:  # type: ignore[type-arg]
-    return any(s.kind == "windowsrestart" for s in steps[index + 1 :])
+def _installs(ctx: TemplateContext, step: object) -> list[str]:
+    """What a PowerShell customizer installs (from its script's summary)."""
+    return [i for script in ctx.scripts if script.step is step for i in script.summaries.get("installs", [])]
 
 
-@rule("AIB303", "warning", "Windows Update not followed by a restart", scope="template")
+@rule("AIB303", "warning", "Windows Update or software installs not followed by a restart", scope="template")
 def restart_at_end(ctx: TemplateContext) -> None:
     info = ctx.source_info
     if not info.is_windows:
         return
     steps = ctx.template.customizers
-    updates = [i for i, s in enumerate(steps) if s.kind == "windowsupdate"]
-    if not updates or _restart_after(steps, updates[-1]):
-        return
-    last = steps[updates[-1]]
-    anchor = last.type_node or last.node
+    restarts = [i for i, s in enumerate(steps) if s.kind == "windowsrestart"]
+    tail = steps[restarts[-1] + 1 :] if restarts else steps
+    updates = [s for s in tail if s.kind == "windowsupdate"]
+    installing = [(s, found) for s in tail if s.kind == "powershell" and (found := _installs(ctx, s))]
+    if updates:
+        last_update = tail.index(updates[-1])
+        installing = [(s, found) for s, found in installing if tail.index(s) > last_update]
+    client = info.family == "client"
     fix = _append_restart(ctx)
-    if info.family == "client":
+    if installing:
+        step, found = installing[-1]
+        anchor = step.type_node or step.node
+        where = "on a Windows client image" if client else "on a server image"
         ctx.report(
             "AIB303",
             anchor,
-            'no WindowsRestart after the last Windows Update on a Windows client image: VMs from it show "Please wait for the Windows Modules Installer" at first logon; end with a WindowsRestart customizer',
+            f"software is installed after the last restart ({found[0]}) {where}: installs that finish at the next boot run during Sysprep or at the first logon of every VM "
+            '("Please wait for the Windows Modules Installer"); end with a WindowsRestart customizer',
+            severity=None if client else Severity.INFO,
             fix=fix,
         )
-    else:
+    elif updates:
+        last = updates[-1]
         ctx.report(
             "AIB303",
-            anchor,
-            "no WindowsRestart after the last Windows Update: pending update work carries into the image and into Sysprep; end with a WindowsRestart customizer",
+            last.type_node or last.node,
+            "Windows Update is the last step: its customizer restarts the VM itself while updates need it, so the build passes, but work it leaves pending can slow the first logon"
+            + (" of VMs from this client image" if client else "")
+            + "; a final WindowsRestart customizer settles it",
             severity=Severity.INFO,
             fix=fix,
         )
@@ -384,23 +472,33 @@ def _append_restart(ctx: TemplateContext) -> tuple[int, str] | None:
     text = ctx.document.text
     line_start = text.rfind("\n", 0, last.start) + 1
     indent = text[line_start : last.start] if text[line_start : last.start].strip() == "" else " "
-    return last.end, f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "10m" }}'
+    timeout = "30m" if ctx.source_info.server_year == "2016" else "10m"  # AIB306: 2016 needs 30 minutes
+    return last.end, f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "{timeout}" }}'
 
 
 @rule("AIB304", "info", "external script or file without sha256Checksum", scope="template")
 def no_checksum(ctx: TemplateContext) -> None:
+    missing: list[tuple[str, AnyNode]] = []
     for step in ctx.template.steps:
         for key in ("scriptUri", "sourceUri"):
             node = step.field(key)
-            if checkable(ctx, node) is None or node is None:
+            value = checkable(ctx, node)
+            if value is None or node is None:
                 continue
             checksum = step.field("sha256Checksum")
             if not isinstance(checksum, StringNode) or checksum.text == "":
-                ctx.report(
-                    "AIB304",
-                    node,
-                    f"{key} has no sha256Checksum: a changed or tampered file runs unnoticed; add the file's SHA-256 (lower-case hex)",
-                )
+                missing.append((value, node))
+    if not missing:
+        return
+    # One finding per template: a list of sixteen identical notes helps nobody.
+    names = [value.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or value for value, _ in missing]
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    what = "an external script or file has" if len(missing) == 1 else f"{len(missing)} external scripts or files have"
+    ctx.report(
+        "AIB304",
+        missing[0][1],
+        f"{what} no sha256Checksum ({shown}): a changed or tampered file runs unnoticed; add each file's SHA-256 (lower-case hex)",
+    )
 
 
 @rule("AIB306", "info", "Windows Server 2016 restart timeout under 30 minutes", scope="template")
@@ -412,7 +510,8 @@ def ws2016_restart(ctx: TemplateContext) -> None:
         if step.kind != "windowsrestart":
             continue
         node = step.field("restartTimeout")
-        value = checkable(ctx, node) if node is not None else "5m"
+        # absent or "" means the service's default, 5m
+        value = "5m" if node is None or literal(ctx, node) == "" else checkable(ctx, node)
         match = re.fullmatch(r"(\d{1,9})([smh])", value or "")  # more digits: not a duration AIB012 accepts
         if not match:
             continue

@@ -14,10 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aiblint.arm import is_expression
 from aiblint.context import FileContext
-from aiblint.diagnostics import Severity, Span
+from aiblint.diagnostics import Finding, Fix, Severity, Span
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
-from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
+from aiblint.literals import PLACEHOLDER, checkable, literal, passed_text, uri_fields
 from aiblint.locate import locate
 from aiblint.registry import rule
 from aiblint.scripts.facts import script_secrets, secret_in_text
@@ -29,26 +30,80 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 # -- AIB020 ---------------------------------------------------------------------------
 
 
-@rule("AIB020", "error", "unreplaced placeholder", scope="template")
-def placeholder(ctx: TemplateContext) -> None:
+# Values the service stores as text and never acts on: a placeholder there fails nothing.
+_FREE_TEXT = re.compile(r"/(tags|artifactTags)/[^/]+$|/(customize|inVMValidations)/\d+/name$")
+# In a script line `<...>` is usually a redirect or HTML; it is a placeholder inside a URL or
+# when its words say so (`<your SAS token>`).
+_SCRIPT_PLACEHOLDER_WORDS = re.compile(
+    r"your|replace|insert|subscription|resource.?group|storage|account|sas|token|tenant|secret|password", re.I
+)
+
+
+def _placeholders(ctx: TemplateContext) -> list[tuple[str, Span, str, bool]]:
+    """Every placeholder: (text, span, JSON pointer, in free text), in file order."""
+    found: list[tuple[str, Span, str, bool]] = []
     stack: list[AnyNode] = [ctx.template.resource]
     while stack:
         node = stack.pop()
         if isinstance(node, ObjectNode):
             for member in node.members:
-                found = PLACEHOLDER.search(member.key.text) if "/userAssignedIdentities" in node.pointer else None
-                if found:
-                    ctx.report("AIB020", member.key, f"placeholder {found.group()} was never replaced")
+                match = PLACEHOLDER.search(member.key.text) if "/userAssignedIdentities" in node.pointer else None
+                if match:
+                    found.append((match.group(), Span(member.key.start, member.key.end), member.key.pointer, False))
                 if member.key.text.lower() == "inline":
+                    found.extend(_script_placeholders(ctx, member.value))
                     continue  # script text: `<h1>` in an echo is not a placeholder
                 stack.append(member.value)
         elif isinstance(node, ArrayNode):
             stack.extend(node.items)
         elif isinstance(node, StringNode):
-            text = literal(ctx, node)
+            text = passed_text(ctx, node)  # evaluated, or the expression's literal pieces
             match = PLACEHOLDER.search(text or "")
             if match:
-                ctx.report("AIB020", node, f"placeholder {match.group()} was never replaced: the service receives it as written")
+                found.append((match.group(), Span(node.start, node.end), node.pointer, bool(_FREE_TEXT.search(node.pointer))))
+    return sorted(found, key=lambda f: f[1].start)
+
+
+def _script_placeholders(ctx: TemplateContext, lines: AnyNode) -> list[tuple[str, Span, str, bool]]:
+    found: list[tuple[str, Span, str, bool]] = []
+    items = lines.items if isinstance(lines, ArrayNode) else []
+    for item in items:
+        text = literal(ctx, item)
+        if not text or "<" not in text or not isinstance(item, StringNode):
+            continue
+        for match in PLACEHOLDER.finditer(text):
+            before = text[: match.start()]
+            if re.search(r"(^|\s)#", before):
+                continue  # a comment in either language: it never runs
+            in_url = re.search(r"https?://[^\s'\"]*$", before) is not None
+            if in_url or _SCRIPT_PLACEHOLDER_WORDS.search(match.group()):
+                shift = 1 if ctx.is_arm and item.text.startswith("[[") else 0
+                start = item.file_offset(match.start() + shift)
+                end = item.file_offset(match.end() + shift)
+                found.append((match.group(), Span(start, end), item.pointer, False))
+    return found
+
+
+@rule("AIB020", "error", "unreplaced placeholder", scope="template")
+def placeholder(ctx: TemplateContext) -> None:
+    groups: dict[str, list[tuple[str, Span, str, bool]]] = {}
+    for occurrence in _placeholders(ctx):
+        groups.setdefault(occurrence[0], []).append(occurrence)
+    lines = ctx.document.lines
+    for text, occurrences in groups.items():
+        real = [o for o in occurrences if not o[3]]
+        first = (real or occurrences)[0]
+        others = sorted({lines.position(o[1].start)[0] for o in occurrences if o is not first})
+        also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
+        if real and "/inline/" in first[2]:
+            message = f"placeholder {text} was never replaced in a script line{also}: the script runs with it as written (a download of that URL fails)"
+            ctx.report("AIB020", first[1], message, pointer=first[2])
+        elif real:
+            message = f"placeholder {text} was never replaced: the service receives it as written{also}"
+            ctx.report("AIB020", first[1], message, pointer=first[2])
+        else:
+            message = f"placeholder {text} was never replaced in free text (a tag or a step name){also}: the service stores it as written and nothing fails, but the image carries it"
+            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING)
 
 
 # -- AIB021 ---------------------------------------------------------------------------
@@ -210,14 +265,39 @@ def bad_uri(ctx: TemplateContext) -> None:
             ctx.report("AIB022", node, f"{name} '{value[:80]}' cannot be downloaded: {problem}")
 
 
+def _raw_query(path: str) -> bool:
+    """`?raw=true` (or `=1`) makes GitHub redirect a blob URL to the raw file."""
+    query = path.split("#", 1)[0].partition("?")[2]
+    return any(part.lower() in ("raw=true", "raw=1") for part in query.split("&"))
+
+
 @rule("AIB024", "error", "URI points at a GitHub web page, not the file", scope="template")
 def github_blob(ctx: TemplateContext) -> None:
     for name, node in uri_fields(ctx):
         value = checkable(ctx, node)
         match = _GITHUB_BLOB.match(value or "")
-        if match:
-            raw = f"https://raw.githubusercontent.com/{match.group(2)}/{match.group(3)}/{match.group(4)}"
-            ctx.report("AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}")
+        if match and not _raw_query(match.group(4)):
+            path = match.group(4).split("?", 1)[0].split("#", 1)[0]
+            raw = f"https://raw.githubusercontent.com/{match.group(2)}/{match.group(3)}/{path}"
+            # The fix rewrites the host and drops "blob/" only; a query or fragment would be kept, so offer none then.
+            exact = isinstance(node, StringNode) and node.text == value and path == match.group(4)
+            fix = _raw_url_fix(node, match) if exact and isinstance(node, StringNode) else None
+            ctx.report(
+                "AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}", fix=fix
+            )
+
+
+def _raw_url_fix(node: StringNode, match: re.Match[str]) -> Fix:
+    """github.com/O/R/blob/REF/PATH -> raw.githubusercontent.com/O/R/REF/PATH: two edits, so
+    escapes elsewhere in the string stay as written."""
+    host_start, host_end = match.start(1) if match.group(1) else match.start(2) - len("github.com/"), match.start(2) - 1
+    blob_start = match.start(4) - len("blob/")
+    return Fix(
+        (
+            (node.file_offset(host_start), node.file_offset(host_end), "raw.githubusercontent.com"),
+            (node.file_offset(blob_start), node.file_offset(match.start(4)), ""),
+        )
+    )
 
 
 # -- AIB023 ---------------------------------------------------------------------------
@@ -350,6 +430,30 @@ def normalise_region(text: str) -> str:
     return text.replace(" ", "").lower()
 
 
+_REGION_WORDS = ("north", "south", "east", "west", "central", "us", "eu", "europe", "asia", "uk")
+
+
+def _region_tokens(text: str) -> list[str]:
+    """`us east`, `east-us`, `US_East2` and `useast` as their words: ['us', 'east', '2']."""
+    tokens: list[str] = []
+    for part in re.split(r"[\s_.-]+", text.lower()):
+        while part:
+            word = next((w for w in sorted(_REGION_WORDS, key=len, reverse=True) if part.startswith(w)), None)
+            if word is None:
+                match = re.match(r"\d+|[a-z]+", part)
+                word = match.group() if match else part[0]
+            tokens.append(word)
+            part = part[len(word) :]
+    return tokens
+
+
+def _word_swapped(value: str, supported: frozenset[str]) -> str | None:
+    """The region with the same words in another order (`useast` -> eastus), before edit distance."""
+    tokens = sorted(_region_tokens(value))
+    matches = [r for r in sorted(supported) if sorted(_region_tokens(r)) == tokens]
+    return matches[0] if len(matches) == 1 else None
+
+
 @rule("AIB027", "warning", "location where Image Builder does not run", scope="template")
 def unsupported_region(ctx: TemplateContext) -> None:
     node = ctx.template.resource.get_ci("location")
@@ -368,7 +472,8 @@ def unsupported_region(ctx: TemplateContext) -> None:
             severity=Severity.INFO,
         )
         return
-    close = difflib.get_close_matches(region, sorted(supported), n=1, cutoff=0.8)
+    swapped = _word_swapped(value, supported)
+    close = [swapped] if swapped else difflib.get_close_matches(region, sorted(supported), n=1, cutoff=0.8)
     hint = f": did you mean {close[0]}?" if close else ""
     ctx.report("AIB027", node, f"'{value}' is not a region where Azure Image Builder runs{hint}")
 
@@ -396,7 +501,7 @@ def generation_mismatch(ctx: TemplateContext) -> None:
 
 @rule("AIB029", "error", "two image templates share a stagingResourceGroup", scope="file")
 def shared_staging(ctx: FileContext) -> None:
-    from aiblint.arm import Resolver
+    from aiblint.armeval import Resolver
 
     seen: dict[str, StringNode] = {}
     for located in locate(ctx.document):
@@ -404,7 +509,7 @@ def shared_staging(ctx: FileContext) -> None:
         node = properties.get_ci("stagingResourceGroup") if isinstance(properties, ObjectNode) else None
         if not isinstance(node, StringNode):
             continue
-        value = Resolver(located.deployment).value(node)
+        value = Resolver(located.deployment, located.scope).value(node)
         if not isinstance(value, str) or not value:
             continue
         key = value.lower().rstrip("/")
@@ -417,6 +522,64 @@ def shared_staging(ctx: FileContext) -> None:
             )
         else:
             seen[key] = node
+
+
+# -- AIB031 ---------------------------------------------------------------------------
+
+# Windows marketplace images ship a 127 GiB OS disk; their `-smalldisk` SKUs a 30 GiB one.
+_WINDOWS_OS_DISK_GB = 127
+
+
+@rule("AIB031", "error", "osDiskSizeGB smaller than the source image's OS disk", scope="template")
+def os_disk_too_small(ctx: TemplateContext) -> None:
+    info = ctx.source_info
+    source = ctx.template.source
+    profile = ctx.template.vm_profile
+    if not info.is_windows or source is None or profile is None:
+        return
+    kind, sku = ctx.template.value(source.get_ci("type")), ctx.template.value(source.get_ci("sku"))
+    if not (isinstance(kind, str) and kind.lower() == "platformimage" and isinstance(sku, str)):
+        return  # a gallery or managed image: its disk size is not in the template
+    if "smalldisk" in sku.lower():
+        return
+    node = profile.get_ci("osDiskSizeGB")
+    size = ctx.template.value(node)
+    if node is None or isinstance(size, bool) or not isinstance(size, (int, float)) or size == 0:
+        return  # absent or 0: the image's own size
+    if 0 < size < _WINDOWS_OS_DISK_GB:
+        ctx.report(
+            "AIB031",
+            node,
+            f'osDiskSizeGB {size:g} is smaller than the {_WINDOWS_OS_DISK_GB} GB OS disk of Windows marketplace images: the build VM is refused ("The specified disk size ... is smaller than the size of the corresponding disk in the VM image"); use 0 (the image\'s size), {_WINDOWS_OS_DISK_GB} or more, or a -smalldisk SKU',
+        )
+
+
+# -- AIB032 ---------------------------------------------------------------------------
+
+
+def _region_nodes(ctx: TemplateContext) -> list[AnyNode]:
+    """Every region name a distribution target replicates to."""
+    found: list[AnyNode] = []
+    for distributor in ctx.template.distributors:
+        old = distributor.get_ci("replicationRegions")
+        if isinstance(old, ArrayNode):
+            found.extend(old.items)
+        new = distributor.get_ci("targetRegions")
+        if isinstance(new, ArrayNode):
+            found.extend(n for item in new.items if isinstance(item, ObjectNode) and (n := item.get_ci("name")) is not None)
+    return found
+
+
+@rule("AIB032", "warning", "region name with stray white space", scope="template")
+def region_whitespace(ctx: TemplateContext) -> None:
+    for node in _region_nodes(ctx):
+        value = literal(ctx, node)
+        if value and value != value.strip() and value.strip():
+            ctx.report(
+                "AIB032",
+                node,
+                f"region '{value}' has white space around it: the gallery replication may not find region '{value}'; write '{value.strip()}'",
+            )
 
 
 # -- AIB030 ---------------------------------------------------------------------------
@@ -435,7 +598,31 @@ def secrets(ctx: TemplateContext) -> None:
             )
     for script in ctx.scripts:
         for span, message, pointer in script_secrets(script):
-            ctx.report("AIB030", span, message, pointer=pointer)
+            # a mapped script's span is in that script file: the finding belongs there
+            ctx.add(Finding("AIB030", message, span, pointer, None, "", script.source.file))
+    for node, name in secure_parameters_in_inline(ctx):
+        ctx.report(
+            "AIB030",
+            node,
+            f"the secure parameter '{name}' lands in an inline script: the service stores the image template with its inline scripts in plain text (a secureString stays secret only in the deployment); fetch the secret in the script instead (Key Vault with the build VM identity)",
+        )
+
+
+def secure_parameters_in_inline(ctx: TemplateContext) -> list[tuple[StringNode, str]]:
+    """(use site, parameter) for each inline line or ``inline`` expression built from a
+    secureString/secureObject parameter."""
+    scope = ctx.template.resolver.scope
+    if scope is None:
+        return []
+    found: list[tuple[StringNode, str]] = []
+    for step in ctx.template.steps:
+        written = step.written("inline")
+        lines = [written] if isinstance(written, StringNode) else written.items if isinstance(written, ArrayNode) else []
+        for line in lines:
+            if isinstance(line, StringNode) and is_expression(line.text):
+                for name in dict.fromkeys(scope.secure_references(line.text)):
+                    found.append((line, name))
+    return found
 
 
 def _strings(root: AnyNode) -> list[StringNode]:
@@ -481,9 +668,23 @@ def identity(ctx: TemplateContext) -> None:
         )
         return
     identities = node.get_ci("userAssignedIdentities")
+    if kind_node is None and identities is not None:
+        ctx.report(
+            "AIB100",
+            Span(node.start, node.start + 1),
+            'identity has userAssignedIdentities but no type: add "type": "UserAssigned" (the only type Image Builder accepts)',
+            pointer=node.pointer,
+        )
     if isinstance(identities, ObjectNode):
         count = len(identities.members)
-        if count != 1:
+        empty = next((m.key for m in identities.members if m.key.text.strip() == ""), None)
+        if empty is not None:
+            ctx.report(
+                "AIB100",
+                empty,
+                "the user-assigned identity's key is empty: it must be the identity's resource ID (/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME)",
+            )
+        elif count != 1:
             ctx.report(
                 "AIB100",
                 Span(identities.start, identities.start + 1),

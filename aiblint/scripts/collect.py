@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiblint.arm import is_expression
-from aiblint.diagnostics import Finding, Severity
-from aiblint.jsontree import StringNode
+from aiblint.armtext import EvalString
+from aiblint.diagnostics import Finding, Fix, Severity, Span
+from aiblint.jsontree import ArrayNode, StringNode
 from aiblint.model import Step
 from aiblint.scripts.spans import ScriptSource
 from aiblint.suppress import ScriptComment, apply_suppressions
@@ -95,16 +96,27 @@ class ScriptContext:
         message: str,
         severity: Severity | None = None,
         insert: tuple[int, str] | None = None,
+        edits: tuple[tuple[int, int, str], ...] = (),
+        safe: bool = True,
     ) -> None:
-        """``insert``: an unambiguous fix, text to insert at a script offset."""
+        """An unambiguous fix: ``insert`` text at a script offset, or ``edits`` (script start,
+        end, replacement); ``safe=False`` for one that also decides something (--unsafe-fixes)."""
         source = self.source
         line = source.line_of(start)
         span = source.file_span(start, end)
         anchor = f"{line_anchor(source.line_text(line))}"
-        file = source.file or source.line_file(line)
-        fix = (source.file_offset(insert[0]), insert[1]) if insert is not None and file is None else None
+        file = source.file_of(start) or source.line_file(line)
+        if insert is not None:
+            edits = ((insert[0], insert[0], insert[1]), *edits)
+        fix = None
+        if edits and file is None and source.via is None:  # never edit through an expression
+            fix = Fix(tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits), safe)
         loaded_by = source.line_loaded_by(line)
-        related = ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
+        related: tuple[tuple[str | None, int, int, str], ...] = (
+            ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
+        )
+        if source.via is not None:  # the expression that brought the script (a variable, a parameter)
+            related += ((None, source.via[1].start, source.via[1].end, source.via[0]),)
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
@@ -114,32 +126,58 @@ def line_anchor(text: str) -> str:
 
 
 def _inline_source(step: Step, arm: bool) -> ScriptSource | None:
+    """The script as the deployment passes it: an ``inline`` (or a line of it) given as an
+    expression is evaluated; its characters keep the position of their source text."""
     array = step.inline
     if array is None or not array.items:
         return None
     nodes: list[StringNode] = []
     for item in array.items:
+        if arm and isinstance(item, StringNode) and not isinstance(item, EvalString) and is_expression(item.text):
+            item = step.resolver.node(item)  # type: ignore[assignment]
+            if not isinstance(item, StringNode) or (not isinstance(item, EvalString) and is_expression(item.text)):
+                # A line only ARM knows: analyse it as empty.
+                item = StringNode(item.start, item.end, item.pointer, text="", _raw="")
         if not isinstance(item, StringNode):
             return None  # a wrong type: the schema rules report it
         nodes.append(item)
-    if arm:
-        # A line that is an expression has a value only ARM knows: analyse it as empty.
-        nodes = [StringNode(n.start, n.end, n.pointer, text="", _raw="") if is_expression(n.text) else n for n in nodes]
-    return ScriptSource.inline(nodes, array.pointer, arm)
+    source = ScriptSource.inline(nodes, array.pointer, arm)
+    source.via = _use_site(step, nodes)
+    return source
+
+
+def _use_site(step: Step, nodes: list[StringNode]) -> tuple[str, Span] | None:
+    """Where a script that came through an expression is used: the customizer's ``inline``
+    expression, its expression line, or the expression that made the customizer."""
+    label = f"used by {step.section}[{step.index}]"
+    written = step.written("inline")
+    if isinstance(written, StringNode):
+        return label, Span(written.start, written.end)
+    if isinstance(written, ArrayNode):
+        for item, node in zip(written.items, nodes, strict=False):
+            if isinstance(item, StringNode) and item is not node and is_expression(item.text):
+                return label, Span(item.start, item.end)
+    via = getattr(step, "via", None)
+    if via is not None:
+        return label, Span(via.start, via.end)
+    return None
 
 
 def _mapped_file(template: TemplateContext, step: Step) -> tuple[Path, str] | None:
+    """(resolved path, text) of the local file a scriptUri maps to, read only when it lies
+    inside its mapped folder (aiblint/scripts/mapping.py); a refusal is a note."""
+    from aiblint.scripts.mapping import Refused, map_uri
+
     roots = template.config.script_roots
     uri = step.text("scriptUri")
     if not roots or not uri:
         return None
-    for prefix, folder in sorted(roots, key=lambda r: -len(r[0])):
-        if uri.startswith(prefix):
-            relative = uri[len(prefix) :].split("?", 1)[0]
-            path = (Path(folder) / relative).resolve()
-            if path.is_file():
-                return path, relative
-    return None
+    found = map_uri(uri, roots, template.config.root)
+    if isinstance(found, Refused):
+        if found.note not in template.file.notes:
+            template.file.notes.append(found.note)
+        return None
+    return (found.path, found.text) if found is not None else None
 
 
 def collect_scripts(template: TemplateContext) -> list[Script]:
@@ -156,11 +194,7 @@ def collect_scripts(template: TemplateContext) -> list[Script]:
         mapped = _mapped_file(template, step)
         if mapped is None:
             continue
-        path, _ = mapped
-        try:
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
-            continue
+        path, text = mapped
         display = _display_path(path)
         uri_node = step.field("scriptUri")
         pointer = uri_node.pointer if uri_node is not None else step.pointer

@@ -106,6 +106,8 @@ def script_facts(script: Any) -> ScriptFacts:
     if facts is None:
         facts = shell_facts(script.model) if script.language == "shell" else powershell_facts(script.model)
         script.summaries["facts"] = facts
+        if script.language == "powershell":  # what AIB303 reads after the model is freed
+            script.summaries["installs"] = installed_software(script.model.commands)
     return facts
 
 
@@ -263,5 +265,89 @@ def script_secrets(script: Any) -> list[tuple[Span, str, str]]:
                         source.line_pointer(source.line_of(start)),
                     )
                 )
+    elif script.language == "powershell":
+        found.extend(_powershell_secrets(script))
     script.summaries["secrets"] = found
+    return found
+
+
+# `"Basic {0}" -f "OjN1..."` or a literal "Basic <token>" / "Bearer <token>" header value
+# (a `\"` from a double-escaped JSON string, AIB504's mistake, still delimits the token)
+_AUTH_FORMAT = re.compile(r"""["'](?:Basic|Bearer)\s+\{0\}\\?["']\s*-f\s*\\?["']([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I)
+_AUTH_LITERAL = re.compile(r"""["'](?:Basic|Bearer)\s+([A-Za-z0-9+/=._-]{16,})\\?["']""", re.I)
+_PS_SECRET_PARAMETERS = ("Password", "AccountKey", "ClientSecret", "StorageAccountKey", "SasToken")
+
+
+# every unique-prefix spelling PowerShell accepts for them (-Pass, -password, -AccountK...)
+_SECRET_PARAMETER_PREFIXES = frozenset(name.lower()[:end] for name in _PS_SECRET_PARAMETERS for end in range(2, len(name) + 1))
+
+
+def _names_secret_parameter(written: str) -> bool:
+    """`-Pass`, `-password`, `-AccountKey`: a (prefix of a) secret parameter's name."""
+    return written.lower() in _SECRET_PARAMETER_PREFIXES
+
+
+def _powershell_secrets(script: Any) -> list[tuple[Span, str, str]]:
+    """Literal secrets in a PowerShell script: a secret-named variable, ConvertTo-SecureString
+    -AsPlainText of a literal, a secret parameter's literal, a literal Authorization header."""
+    source = script.source
+    found: list[tuple[Span, str, str]] = []
+
+    def add(start: int, end: int, message: str) -> None:
+        found.append((source.file_span(start, end), message, source.line_pointer(source.line_of(start))))
+
+    keep = "it stays in the template and the build log; read it from Key Vault with the build VM's identity"
+    for name, value, start, end in script.model.assignments:
+        if _SECRET_NAME.search(name.lstrip("$").split(":")[-1]) and _is_literal_secret(value):
+            add(start, end, f"{name} is assigned a literal secret: {keep}")
+    for command in script.model.commands:
+        if command.name == "ConvertTo-SecureString" and command.has("AsPlainText"):
+            arg = command.value("String") or (command.positionals[0] if command.positionals else None)
+            if arg is not None and _is_literal_secret(arg.value):
+                add(arg.start, arg.end, f"ConvertTo-SecureString -AsPlainText is given a literal secret: {keep}")
+        if command.native or not any(_names_secret_parameter(written) for written, _, _ in command.parameters):
+            continue  # the common case, without a parameter lookup per secret name
+        for parameter in _PS_SECRET_PARAMETERS:
+            arg = command.value(parameter)
+            if arg is not None and _is_literal_secret(arg.value) and command.name != "ConvertTo-SecureString":
+                add(arg.start, arg.end, f"-{parameter} is given a literal secret: {keep}")
+                break
+    text = source.text
+    for pattern in (_AUTH_FORMAT, _AUTH_LITERAL):
+        for match in pattern.finditer(text):
+            token = match.group(1)
+            if token.lower().startswith(("$", "{")) or not re.search(r"[0-9]", token):
+                continue
+            add(match.start(1), match.end(1), f"a literal Authorization token (Basic/Bearer) in the script: {keep}")
+    return found
+
+
+# -- software installs (AIB303, AIB505) --------------------------------------------------
+
+_INSTALL_CMDLETS = {
+    "add-appxprovisionedpackage", "add-appxpackage", "install-package", "add-windowscapability",
+    "install-windowsfeature", "add-windowsfeature", "enable-windowsoptionalfeature", "add-windowspackage",
+}  # fmt: skip
+_SILENT = {"/s", "/q", "/qn", "/quiet", "/silent", "/verysilent", "--silent", "-silent", "/passive", "/install"}
+_INSTALLER_EXE = re.compile(r"(setup|install|installer)[^\\/]*\.exe$", re.I)
+
+
+def installed_software(commands: list[Any]) -> list[str]:
+    """The installs a PowerShell script runs (installers, package managers, Windows features), as written."""
+    found = []
+    for command in commands:
+        name = command.name
+        exe = command.native and command.written.lower().endswith(".exe")
+        if not (exe or name in ("msiexec", "choco", "winget", "dism") or name.lower() in _INSTALL_CMDLETS):
+            continue  # most commands: no argument list to read
+        words = [w.lower() for w in command.words()]
+        verbs = [w for w in words if not w.startswith("-")][:1]
+        if (
+            name.lower() in _INSTALL_CMDLETS
+            or (name == "msiexec" and {"/i", "/package", "/update", "/p"} & set(words))
+            or (name in ("choco", "winget") and verbs in (["install"], ["upgrade"]))
+            or (name == "dism" and any(w.startswith(("/add-package", "/enable-feature", "/add-capability")) for w in words))
+            or (exe and (_INSTALLER_EXE.search(command.written) or _SILENT & set(words)))
+        ):
+            found.append(command.written)
     return found

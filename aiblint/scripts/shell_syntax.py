@@ -14,7 +14,6 @@ reported: ``-n`` only reads the script, it never runs it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import NoReturn
@@ -601,8 +600,10 @@ class _Stop(Exception):
 def shell_confirms_error(text: str, dialect: str) -> bool | None:
     """Ask a real shell with ``-n`` (parse only). None when no suitable shell is here."""
     candidates = ("bash",) if dialect == "bash" else ("dash", "sh")
+    from aiblint.programs import find
+
     for name in candidates:
-        path = shutil.which(name)
+        path = find(name)  # never a program from the linted tree
         if path is None:
             continue
         try:

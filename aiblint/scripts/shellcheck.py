@@ -9,8 +9,8 @@ actionlint embeds ShellCheck). The binary comes with the ``aiblint[shellcheck]``
 
 from __future__ import annotations
 
+import functools
 import json
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -32,17 +32,37 @@ class ShellCheckComment:
     end_column: int
 
 
+@functools.lru_cache(maxsize=1)
 def executable() -> str | None:
+    """Beside the running Python (the ``aiblint[shellcheck]`` extra), else from PATH without
+    the linted tree (aiblint/programs.py); only one that understands ``--norc``."""
+    from aiblint.programs import find
+
     beside = Path(sys.executable).parent / "shellcheck"
-    if beside.is_file():
-        return str(beside)
-    return shutil.which("shellcheck")
+    for binary in (str(beside) if beside.is_file() else None, find("shellcheck")):
+        if binary is not None and _understands_norc(binary):
+            return binary
+    return None
+
+
+def _understands_norc(binary: str) -> bool:
+    """ShellCheck before 0.8 has no --norc: it would read a committed .shellcheckrc."""
+    try:
+        result = subprocess.run([binary, "--norc", "--version"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0
 
 
 def run(text: str, binary: str) -> list[ShellCheckComment]:
+    # --norc: a .shellcheckrc committed to the repository could enable external sources or
+    # disable checks; no -x, so no sourced file is opened.
     try:
         result = subprocess.run(
-            [binary, "-s", "bash", "-f", "json1", "-"], input=text.encode("utf-8", "replace"), capture_output=True, timeout=30
+            [binary, "--norc", "-s", "bash", "-f", "json1", "-"],
+            input=text.encode("utf-8", "replace"),
+            capture_output=True,
+            timeout=30,
         )
         data = json.loads(result.stdout.decode("utf-8", "replace") or "{}")
     except (OSError, subprocess.SubprocessError, ValueError):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiblint.arm import unescape_literal
+from aiblint.armtext import EvalString
 from aiblint.diagnostics import Span
 from aiblint.jsontree import LineIndex, StringNode
 
@@ -142,13 +143,17 @@ class ScriptSource:
     _nodes: list[StringNode] | None = None
     _shifts: list[int] | None = None
     _starts: list[int] | None = None
+    # The expression that brought the script here ("used by customize[2]", its span): a
+    # related location of every finding (None: the script is written in the customizer)
+    via: tuple[str, Span] | None = None
 
     @classmethod
     def inline(cls, nodes: list[StringNode], pointer: str, arm: bool) -> ScriptSource:
         lines: list[str] = []
         shifts: list[int] = []
         for node in nodes:
-            text = unescape_literal(node.text) if arm else node.text
+            # An evaluated line (EvalString) is final: ARM's unescape applied where it was written
+            text = unescape_literal(node.text) if arm and not isinstance(node, EvalString) else node.text
             lines.append(text)
             shifts.append(len(node.text) - len(text))  # the characters ARM's unescape removed
         starts = [0]
@@ -203,6 +208,18 @@ class ScriptSource:
         column = offset - self._starts[line]
         node = self._nodes[line]
         return node.file_offset(min(column, len(node.text) - self._shifts[line]) + self._shifts[line])
+
+    def file_of(self, offset: int) -> str | None:
+        """The file script offset ``offset`` is written in (None: the linted template); a
+        line from a parameter file is in that file."""
+        if self._nodes is None:
+            return self.file
+        assert self._starts is not None
+        line = self.line_of(offset)
+        node = self._nodes[line]
+        if isinstance(node, EvalString):
+            return node.file_at(offset - self._starts[line])
+        return self.file
 
     def file_span(self, start: int, end: int) -> Span:
         """The file range of script range [start, end); a range that runs past its line
