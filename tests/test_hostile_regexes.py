@@ -120,8 +120,8 @@ def test_pattern_is_linear_on_hostile_text(where, pattern, function):
 
 def test_fixed_patterns_keep_their_meaning():
     from aiblint.rules.powershell import _is_installer_name
-    from aiblint.rules.shell import (
-        _CONFIG_FACTS,
+    from aiblint.rules.shell import _CONFIG_FACTS
+    from aiblint.rules.shell_system import (
         _NFT_ACCEPT,
         _NFT_DROP,
         _SSH_DIRECTIVE,

@@ -7,7 +7,7 @@ declare("AIB001", "error", "not valid JSON / JSON with comments")
 declare("AIB002", "warning", "no image template in a file named explicitly")
 declare("AIB090", "info", "suppression comment that silenced nothing")
 
-from aiblint.rules import powershell, schema_rules, shell, structure, template_rules, values  # noqa: E402, F401
+from aiblint.rules import powershell, schema_rules, shell, shell_system, structure, template_rules, values  # noqa: E402, F401
 
 
 def load_all() -> dict[str, RuleInfo]:
