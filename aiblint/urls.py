@@ -57,7 +57,10 @@ class UrlResult:
     @property
     def identity_fetched(self) -> bool:
         """Blob storage without a SAS: the build reads it through the template identity."""
-        parts = urlsplit(self.url)
+        try:
+            parts = urlsplit(self.url)
+        except ValueError:
+            return False
         return parts.hostname is not None and parts.hostname.endswith(".blob.core.windows.net") and "sig=" not in parts.query
 
     @property
@@ -263,6 +266,9 @@ def check(url: str, allow_private: bool = False, run_end: float | None = None) -
     except _Refused as exc:
         note = str(exc) if not chain else f"{exc} (reached by redirect)"
         return UrlResult(url, None, None, None, note=note, chain=tuple(chain))
+    except ValueError:  # urlsplit/urljoin on a malformed URL or Location (an invalid IPv6 host, a bad port)
+        where = " (reached by redirect)" if chain else ""
+        return UrlResult(url, None, None, f"not a valid URL{where}", chain=tuple(chain))
     except _Failed as exc:
         if run_end is not None and deadline == run_end and time.monotonic() >= run_end - 0.05:
             return UrlResult(url, None, None, None, note=RUN.note(), chain=tuple(chain))  # the run's budget, not the URL

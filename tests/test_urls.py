@@ -115,3 +115,11 @@ def test_blob_storage_without_sas_is_never_unreachable():
 def test_no_answer_is_reported_with_its_reason():
     result = check("http://127.0.0.1:9/nothing-listens-here", allow_private=True)
     assert result.status is None and result.unreachable is not None
+
+
+def test_a_malformed_url_is_a_result_not_a_crash():
+    from aiblint import urls
+
+    result = urls.check("http://[::1/x", allow_private=True)
+    assert result.error == "not a valid URL" and result.status is None
+    assert urls.UrlResult("http://[::1/x", None, None, None).identity_fetched is False
