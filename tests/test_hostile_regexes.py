@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import pkgutil
 import re
-import os
 import time
 from pathlib import Path
 
