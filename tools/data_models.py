@@ -256,6 +256,11 @@ class AiblintConfig(Strict):
     script_roots: dict[Annotated[str, Field(pattern=r"^https?://")], str] = Field(
         {}, alias="script-roots", description="URL prefix = local folder: scriptUri files found there are linted too."
     )
+    api_version: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}(-preview)?$")] | None = Field(
+        None,
+        alias="api-version",
+        description="Image Builder apiVersion assumed when a template's own apiVersion cannot be resolved.",
+    )
     shellcheck: bool = Field(False, description="Also run ShellCheck on Shell scripts.")
     check_urls: bool = Field(
         False,
