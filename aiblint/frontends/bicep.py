@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aiblint.editmap import EditMap
 from aiblint.frontends import values as v
 from aiblint.frontends.bicep_syntax import Unit, is_spread
+from aiblint.frontends.edits import bicep_literals
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode
 
@@ -637,7 +639,7 @@ _HANDLERS = {
 }
 
 
-def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]]]:
+def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]], EditMap]:
     """The ARM template a .bicep or .bicepparam file amounts to, and its image template count."""
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
@@ -648,26 +650,27 @@ def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, L
     parsed = _PARAM_ASSIGNMENT.sub(lambda m: m.group(1) + "var  ", text) if is_params else text
     unit = Unit(parsed, None, path, notes, errors)
     unit.text = text
+    edit_map = EditMap(text, lambda: bicep_literals(unit))
     evaluator = Evaluator(loader, notes, errors, path, display)
     if is_params:
         unit.params, unit.vars = unit.vars, {}
     if unit.using is None:
         template, count = evaluator.template(Scope(unit, {}))
-        return template, count, loader, notes, errors
+        return template, count, loader, notes, errors, edit_map
     scope = Scope(unit, {})
     target = evaluator.eval(unit.using, scope)
     if not isinstance(target, StringNode) or v.is_unknown(target) or not target.text.endswith(".bicep"):
         unit.note(unit.using, "the template named by `using` is not a local .bicep file: not followed")
-        return v.obj([], 0, 0, None), 0, loader, notes, errors
+        return v.obj([], 0, 0, None), 0, loader, notes, errors, edit_map
     try:
         loaded = loader.load(target.text, path, display)
     except LoadError as exc:
         unit.note(unit.using, f"using {exc}")
-        return v.obj([], 0, 0, None), 0, loader, notes, errors
+        return v.obj([], 0, 0, None), 0, loader, notes, errors, edit_map
     passed = {}
     for name, value in unit.params.items():
         if value is not None:
             passed[name] = evaluator.eval(value, scope)
     template_unit = Unit(loaded.text, loaded.display, loaded.path, notes, errors)
     template, count = evaluator.template(Scope(template_unit, passed))
-    return template, count, loader, notes, errors
+    return template, count, loader, notes, errors, edit_map

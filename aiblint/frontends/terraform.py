@@ -15,7 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from aiblint.editmap import HCL_HEREDOC, JSON_IN, ArrayLiteral, Built, EditMap
 from aiblint.frontends import values as v
+from aiblint.frontends.edits import hcl_literals
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode, parse
 from aiblint.scripts.spans import CharOffsets
@@ -42,6 +44,22 @@ class Unit:
         self.tree = _parser().parse(self.chars.data)
         self.notes = notes
         self.errors = errors
+        # The heredocs read as JSON, and the arrays in them (where a fix writes JSON)
+        self.json_heredocs: set[tuple[int, int]] = set()
+        self.json_arrays: list[ArrayLiteral] = []
+
+    def read_as_json(self, text: StringNode, nodes: AnyNode | None) -> None:
+        if nodes is None or text.file is not None or self.file is not None:  # the linted file only
+            return
+        self.json_heredocs.add((text.start, text.end))
+        stack = [nodes]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ArrayNode):
+                self.json_arrays.append(ArrayLiteral(node.start, node.end, JSON_IN + HCL_HEREDOC))
+                stack.extend(node.items)
+            elif isinstance(node, ObjectNode):
+                stack.extend(m.value for m in node.members)
 
     def at(self, node: Any) -> tuple[int, int]:
         return self.chars.char(node.start_byte), self.chars.char(node.end_byte)
@@ -519,7 +537,8 @@ def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode 
                         members.append(Member(v.literal_string("identity", *unit.at(inner), file), identity))
     body = evaluator.eval(attributes["body"], {}) if "body" in attributes else None
     if isinstance(body, StringNode) and not v.is_unknown(body):
-        body = json_nodes(body)
+        text, body = body, json_nodes(body)
+        unit.read_as_json(text, body)
     if isinstance(body, ObjectNode):
         members.extend(m for m in body.members if m.key.text.lower() not in ("type", "apiversion"))
     elif body is not None:
@@ -602,7 +621,8 @@ def _template_deployment(unit: Unit, evaluator: Evaluator, block: Any) -> Object
         return None
     content = evaluator.eval(attributes["template_content"], {})
     if isinstance(content, StringNode) and not v.is_unknown(content):
-        content = json_nodes(content, arm=True)  # type: ignore[assignment]
+        text, content = content, json_nodes(content, arm=True)  # type: ignore[assignment]
+        unit.read_as_json(text, content)
     if not isinstance(content, ObjectNode):
         return None
     start, end = unit.at(block)
@@ -653,18 +673,24 @@ def _arm_root(members: list[Member], start: int, end: int, file: str | None) -> 
     )
 
 
-def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]]]:
+def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]], EditMap]:
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
     loader = Loader.for_file(path)
     unit = Unit(text, None, notes, errors)
     unit.syntax_errors()
     evaluator = Evaluator(unit, loader, path, display)
+    edit_map = EditMap(text, lambda: _edit_literals(unit))
     # Cheap test first: a file that names no image template, template deployment or module is not read further.
     if not any(word in text for word in ("imageTemplates", "template_content", "module")):
-        return _arm_root([], 0, len(text), None), 0, loader, notes, errors
+        return _arm_root([], 0, len(text), None), 0, loader, notes, errors, edit_map
     _siblings(path, display, loader, evaluator.module, path, notes)
     evaluator.collect()
     evaluator.tfvars()
     resources = _resources(evaluator, 0)
-    return _arm_root(resources, 0, len(text), None), len(resources), loader, notes, errors
+    return _arm_root(resources, 0, len(text), None), len(resources), loader, notes, errors, edit_map
+
+
+def _edit_literals(unit: Unit) -> Built:
+    literals, arrays = hcl_literals(unit, unit.json_heredocs)
+    return literals, arrays + unit.json_arrays
