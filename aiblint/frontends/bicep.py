@@ -11,6 +11,7 @@ Constructs tree-sitter-bicep 1.1 does not parse (typed ``var``, ``extension``, s
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,12 @@ from aiblint.frontends import values as v
 from aiblint.frontends.bicep_syntax import Unit, is_spread
 from aiblint.frontends.edits import bicep_literals
 from aiblint.frontends.loader import Loader, LoadError
-from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode
+from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode
 
 IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
 MAX_MODULE_DEPTH = 8
 MAX_LOOP_ITEMS = 200
+MAX_INSTANCES = 32  # a resource loop longer than this is linted once, its loop variable unknown
 _LOADERS = {"loadtextcontent": "loadTextContent", "loadfileasbase64": "loadFileAsBase64", "loadjsoncontent": "loadJsonContent"}
 _UNKNOWN_FUNCTIONS = {"resourcegroup", "subscription", "tenant", "deployment", "environment", "managementgroup"}
 _ESCAPES = {"'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "$": "$"}
@@ -63,10 +65,11 @@ class Evaluator:
             type_text = self.eval(type_node, scope)
             if not isinstance(type_text, StringNode) or not type_text.text.lower().startswith(IMAGE_TEMPLATES + "@"):
                 continue
-            resource = self.resource(type_text, body, scope)
-            if resource is not None:
-                members.append(Member(v.literal_string(name, type_text.start, type_text.end, unit.file), resource))
-                count += 1
+            for suffix, instance in self.instances(body, scope):
+                resource = self.resource(type_text, body, instance)
+                if resource is not None:
+                    members.append(Member(v.literal_string(name + suffix, type_text.start, type_text.end, unit.file), resource))
+                    count += 1
         for name, (source_node, body) in unit.modules.items():
             module = self.module(source_node, body, scope)
             if module is not None:
@@ -107,6 +110,23 @@ class Evaluator:
         skip = {"dependson", "parent", "scope"}
         members.extend(m for m in evaluated.members if m.key.text.lower() not in skip)
         return v.obj(members, evaluated.start, evaluated.end, unit.file)
+
+    def instances(self, body: Any, scope: Scope) -> list[tuple[str, Scope]]:
+        """A resource loop ``[for x in list: {...}]`` as one scope per item (``[0]``, ``[1]``...)
+        when the list is known and at most MAX_INSTANCES long; otherwise the body once, its loop
+        variable unknown."""
+        if body is None or body.type != "for_statement":
+            return [] if _deployed(self, body, scope) is False else [("", scope)]
+        scopes = _loop_scopes(self, body, scope)
+        if scopes is None or len(scopes) > MAX_INSTANCES:
+            if scopes is not None:
+                scope.unit.note(
+                    body,
+                    f"a resource loop of {len(scopes)} instances is linted once, its loop variable unknown (at most {MAX_INSTANCES} are expanded)",
+                )
+            return [("", scope)]
+        inner_body = body.child_by_field_name("body")
+        return [(f"[{i}]", inner) for i, inner in enumerate(scopes) if _deployed(self, inner_body, inner) is not False]
 
     def module(self, source_node: Any, body: Any, scope: Scope) -> tuple[ObjectNode, int] | None:
         unit = scope.unit
@@ -221,9 +241,9 @@ class Evaluator:
             return None
         text = loaded.text
         if name == "loadfileasbase64":
-            return v.from_python(_b64(text), start, end, unit.file)
+            return v.from_python(base64.b64encode(text.encode()).decode("ascii"), start, end, unit.file)
         if name == "loadjsoncontent":
-            return _json_nodes(loaded.text, loaded.display)
+            return v.json_file_nodes(loaded.text, loaded.display)
         loaded_text = v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
         loaded_text.loaded_by = (unit.file, start, end)
         return loaded_text
@@ -233,25 +253,13 @@ _PARAM_ASSIGNMENT = re.compile(r"^([ \t]*)param(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ 
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
-def _b64(text: str) -> str:
-    import base64
-
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
-def _json_nodes(text: str, display: str) -> AnyNode | None:
-    from aiblint.jsontree import parse
-
-    try:
-        document = parse(text)
-    except JsonSyntaxError:
-        return None
-    for node in document.walk():
-        node.file = display
-        if isinstance(node, ObjectNode):
-            for member in node.members:
-                member.key.file = display
-    return document.root
+def _deployed(ev: Evaluator, node: Any, scope: Scope) -> bool | None:
+    """An ``if (condition)`` resource: whether it is deployed (None: not known here)."""
+    if node is None or node.type != "if_statement":
+        return True
+    conditions = [c for c in node.named_children if c.type == "parenthesized_expression"]
+    value = ev.eval(conditions[0], scope) if conditions else None
+    return value.literal if isinstance(value, LiteralNode) and isinstance(value.literal, bool) else None
 
 
 def _resource_body(node: Any) -> Any:
@@ -417,8 +425,17 @@ def _array(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
 
 
 def _for(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
+    body = node.child_by_field_name("body")
+    scopes = _loop_scopes(ev, node, scope)
+    if body is None or scopes is None:
+        return None
+    start, end = scope.unit.at(node)
+    return v.arr([ev.eval(body, inner) for inner in scopes], start, end, scope.unit.file)
+
+
+def _loop_scopes(ev: Evaluator, node: Any, scope: Scope) -> list[Scope] | None:
+    """One scope per item of a ``for`` (its variable, and its index, bound); None when unknown."""
     unit = scope.unit
-    start, end = unit.at(node)
     body = node.child_by_field_name("body")
     names: list[str] = []
     initializer = node.child_by_field_name("initializer")
@@ -435,15 +452,14 @@ def _for(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
     items = ev.eval(iterable, scope)
     if not isinstance(items, ArrayNode) or len(items.items) > MAX_LOOP_ITEMS:
         return None
-    results: list[AnyNode] = []
+    scopes = []
     for index, item in enumerate(items.items):
         loop = dict(scope.loop)
         loop[names[0]] = item
         if len(names) > 1:
             loop[names[1]] = v.number(index, item.start, item.end, item.file)
-        inner = Scope(scope.unit, scope.params, loop, scope.active, scope.cache)
-        results.append(ev.eval(body, inner))
-    return v.arr(results, start, end, unit.file)
+        scopes.append(Scope(scope.unit, scope.params, loop, scope.active, scope.cache))
+    return scopes
 
 
 def _parenthesized(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:

@@ -18,6 +18,7 @@ from typing import Any
 from aiblint.editmap import HCL_HEREDOC, JSON_IN, ArrayLiteral, Built, EditMap
 from aiblint.frontends import values as v
 from aiblint.frontends.edits import hcl_literals
+from aiblint.frontends.hcl_loops import instances
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode, parse
 from aiblint.scripts.spans import CharOffsets
@@ -488,16 +489,16 @@ def _remap(node: AnyNode, text: StringNode, arm: bool) -> AnyNode:
     return v.boolean(node.literal, start, end, text.file)  # type: ignore[union-attr]
 
 
-def _identity(unit: Unit, evaluator: Evaluator, block: Any) -> AnyNode | None:
+def _identity(unit: Unit, evaluator: Evaluator, block: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
     """azapi's ``identity { type, identity_ids }`` block as ARM's identity object."""
     attributes = unit.attributes(block)
     start, end = unit.at(block)
     file = unit.file
     members = []
     if "type" in attributes:
-        members.append(Member(v.literal_string("type", start, end, file), evaluator.eval(attributes["type"], {})))
+        members.append(Member(v.literal_string("type", start, end, file), evaluator.eval(attributes["type"], scope)))
     if "identity_ids" in attributes:
-        ids = evaluator.eval(attributes["identity_ids"], {})
+        ids = evaluator.eval(attributes["identity_ids"], scope)
         if isinstance(ids, ArrayNode):
             keyed = [Member(i, v.obj([], i.start, i.end, file)) for i in ids.items if isinstance(i, StringNode)]
             members.append(
@@ -508,7 +509,7 @@ def _identity(unit: Unit, evaluator: Evaluator, block: Any) -> AnyNode | None:
     return v.obj(members, start, end, file)
 
 
-def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode | None:
+def _image_template(unit: Unit, evaluator: Evaluator, block: Any, scope: dict[str, AnyNode]) -> ObjectNode | None:
     attributes = unit.attributes(block)
     type_node = attributes.get("type")
     if type_node is None:
@@ -525,17 +526,17 @@ def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode 
     ]
     for name in ("name", "location", "tags"):
         if name in attributes:
-            value = evaluator.eval(attributes[name], {})
+            value = evaluator.eval(attributes[name], scope)
             if not (isinstance(value, LiteralNode) and value.literal is None):
                 members.append(Member(v.literal_string(name, start, end, file), value))
     for child in block.named_children:
         if child.type == "body":
             for inner in child.named_children:
                 if inner.type == "block" and unit.source(inner.named_children[0]) == "identity":
-                    identity = _identity(unit, evaluator, inner)
+                    identity = _identity(unit, evaluator, inner, scope)
                     if identity is not None:
                         members.append(Member(v.literal_string("identity", *unit.at(inner), file), identity))
-    body = evaluator.eval(attributes["body"], {}) if "body" in attributes else None
+    body = evaluator.eval(attributes["body"], scope) if "body" in attributes else None
     if isinstance(body, StringNode) and not v.is_unknown(body):
         text, body = body, json_nodes(body)
         unit.read_as_json(text, body)
@@ -589,13 +590,14 @@ def _resources(evaluator: Evaluator, depth: int) -> list[Member]:
         if kind != "resource" or len(labels) < 2:
             continue
         if labels[0] == "azapi_resource":
-            resource = _image_template(unit, evaluator, block)
+            for suffix, scope in instances(evaluator, unit.attributes(block)):
+                resource = _image_template(unit, evaluator, block, scope)
+                if resource is not None:
+                    found.append(Member(v.literal_string(labels[1] + suffix, resource.start, resource.end, unit.file), resource))
         elif labels[0] == "azurerm_resource_group_template_deployment":
             resource = _template_deployment(unit, evaluator, block)
-        else:
-            continue
-        if resource is not None:
-            found.append(Member(v.literal_string(labels[1], resource.start, resource.end, unit.file), resource))
+            if resource is not None:
+                found.append(Member(v.literal_string(labels[1], resource.start, resource.end, unit.file), resource))
     return found
 
 

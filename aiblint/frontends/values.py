@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from aiblint.jsontree import (
     AnyNode,
     ArrayNode,
+    JsonSyntaxError,
     LiteralNode,
     MappedStringNode,
     Member,
@@ -25,6 +26,7 @@ from aiblint.jsontree import (
     ObjectNode,
     StringNode,
     escape_pointer_token,
+    parse,
 )
 
 
@@ -182,6 +184,20 @@ def escape_for_arm(node: AnyNode) -> AnyNode:
             loaded_by=node.loaded_by,
         )
     return node
+
+
+def json_file_nodes(text: str, display: str) -> AnyNode | None:
+    """A loaded JSON file (``loadJsonContent``) as nodes in that file; None when it is not JSON."""
+    try:
+        document = parse(text)
+    except JsonSyntaxError:
+        return None
+    for node in document.walk():
+        node.file = display
+        if isinstance(node, ObjectNode):
+            for member in node.members:
+                member.key.file = display
+    return document.root
 
 
 # -- functions both languages share (case-insensitive names) ---------------------------------
@@ -399,6 +415,15 @@ def _substring(call: Call) -> AnyNode | None:
     return slice_string(source, begin, begin + length)
 
 
+def _toset(call: Call) -> AnyNode | None:
+    """HCL's toset: the distinct items, positions kept (for_each sorts them)."""
+    (items,) = call.args
+    if not isinstance(items, ArrayNode):
+        return None
+    unique = {json.dumps(item.value, sort_keys=True): item for item in reversed(items.items)}
+    return arr(list(reversed(unique.values())), call.start, call.end, call.file)
+
+
 _FUNCTIONS = {
     "concat": _concat,
     "format": _format,
@@ -418,6 +443,9 @@ _FUNCTIONS = {
     "base64": _base64,
     "base64encode": _base64,
     "substring": _substring,
+    "toset": _toset,
+    "tolist": lambda call: call.args[0] if len(call.args) == 1 and isinstance(call.args[0], ArrayNode) else None,
+    "tomap": lambda call: call.args[0] if len(call.args) == 1 and isinstance(call.args[0], ObjectNode) else None,
     "length": _python(len),
     "empty": _python(lambda v: len(v) == 0),
     "contains": _python(lambda container, item: item in container),
