@@ -11,10 +11,9 @@ that ``--fix`` prints.
 
 from __future__ import annotations
 
-import bisect
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiblint.diagnostics import Fix
 
@@ -36,50 +35,39 @@ class Literal:
     syntax: str
 
 
-@dataclass(frozen=True)
-class ArrayLiteral:
-    """An array written as a literal at [start, end), in ``syntax`` (bicep, hcl or json+hcl<<)."""
+class Source(Protocol):
+    """What a front end answers about its linted file (from the syntax tree, on demand)."""
 
-    start: int
-    end: int
-    syntax: str
+    def literal_at(self, start: int, end: int) -> Literal | None: ...
+
+    def array_syntax(self, start: int, end: int) -> str | None: ...
 
 
-Built = tuple[list[Literal], list[ArrayLiteral]]
+class NoLiterals:
+    """A file with nothing to edit (no image template was read)."""
+
+    def literal_at(self, start: int, end: int) -> Literal | None:
+        return None
+
+    def array_syntax(self, start: int, end: int) -> str | None:
+        return None
 
 
 class EditMap:
-    """The literals of one file; built on the first question (most files get no fix)."""
+    """Where fixes may edit one file; asked only when a rule offers a fix (most files get none)."""
 
-    def __init__(self, text: str, build: Callable[[], Built]) -> None:
+    def __init__(self, text: str, source: Source) -> None:
         self.text = text
-        self._build: Callable[[], Built] | None = build
-        self._literals: list[Literal] = []
-        self._starts: list[int] = []
-        self._arrays: dict[tuple[int, int], str] = {}
-
-    def _ready(self) -> None:
-        if self._build is None:
-            return
-        literals, arrays = self._build()
-        self._build = None
-        self._literals = sorted(literals, key=lambda lit: lit.start)
-        self._starts = [lit.start for lit in self._literals]
-        self._arrays = {(a.start, a.end): a.syntax for a in arrays}
+        self.source = source
 
     def literal_at(self, start: int, end: int) -> Literal | None:
         """The literal holding file range [start, end) whole (an insertion: start == end)."""
-        self._ready()
-        index = bisect.bisect_right(self._starts, start) - 1
-        if index < 0:
-            return None
-        found = self._literals[index]
-        return found if found.start <= start and end <= found.end else None
+        found = self.source.literal_at(start, end)
+        return found if found is not None and found.start <= start <= end <= found.end else None
 
     def array_syntax(self, start: int, end: int) -> str | None:
         """The syntax of the array literal written exactly at [start, end), or None."""
-        self._ready()
-        return self._arrays.get((start, end))
+        return self.source.array_syntax(start, end)
 
     def string_fix(self, edits: tuple[tuple[int, int, str], ...], safe: bool, lefts: tuple[int, ...] = ()) -> Fix:
         """``edits`` (file offsets, decoded text) written in the file's syntax, or withheld;

@@ -20,7 +20,7 @@ from typing import Any
 from aiblint.editmap import EditMap
 from aiblint.frontends import values as v
 from aiblint.frontends.bicep_syntax import Unit, is_spread
-from aiblint.frontends.edits import bicep_literals
+from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode
 
@@ -666,7 +666,7 @@ def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, L
     parsed = _PARAM_ASSIGNMENT.sub(lambda m: m.group(1) + "var  ", text) if is_params else text
     unit = Unit(parsed, None, path, notes, errors)
     unit.text = text
-    edit_map = EditMap(text, lambda: bicep_literals(unit))
+    edit_map = EditMap(text, TreeLiterals(unit, "bicep"))
     evaluator = Evaluator(loader, notes, errors, path, display)
     if is_params:
         unit.params, unit.vars = unit.vars, {}

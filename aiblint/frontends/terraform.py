@@ -11,14 +11,16 @@ becomes an ARM expression the rules treat as unknown.
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from aiblint.editmap import HCL_HEREDOC, JSON_IN, ArrayLiteral, Built, EditMap
+from aiblint.editmap import EditMap, NoLiterals
 from aiblint.frontends import values as v
-from aiblint.frontends.edits import hcl_literals
+from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.hcl_loops import instances
+from aiblint.frontends.hcl_scan import wanted_ranges
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode, parse
 from aiblint.scripts.spans import CharOffsets
@@ -30,11 +32,39 @@ _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemp
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
+def _language() -> Any:
     import tree_sitter
     import tree_sitter_hcl
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+    return tree_sitter.Language(tree_sitter_hcl.language())
+
+
+def _parse(data: bytes) -> Any:
+    """Only the blocks the front end reads (hcl_scan), or the whole file when the scan is unsure."""
+    import tree_sitter
+
+    spans = wanted_ranges(data)
+    if spans is None:
+        return tree_sitter.Parser(_language()).parse(data)
+    if not spans:
+        return tree_sitter.Parser(_language()).parse(b"")
+    lines = _newlines(data)
+
+    def point(offset: int) -> Any:
+        row = bisect.bisect_left(lines, offset)
+        return tree_sitter.Point(row, offset - (lines[row - 1] + 1 if row else 0))
+
+    ranges = [tree_sitter.Range(point(start), point(end), start, end) for start, end in spans]
+    return tree_sitter.Parser(_language(), included_ranges=ranges).parse(data)
+
+
+def _newlines(data: bytes) -> list[int]:
+    found = []
+    at = data.find(b"\n")
+    while at >= 0:
+        found.append(at)
+        at = data.find(b"\n", at + 1)
+    return found
 
 
 class Unit:
@@ -42,27 +72,28 @@ class Unit:
         self.text = text
         self.file = file
         self.chars = CharOffsets(text)
-        self.tree = _parser().parse(self.chars.data)
+        self.tree = _parse(self.chars.data)
         self.notes = notes
         self.errors = errors
-        # The heredocs read as JSON, and the arrays in them (where a fix writes JSON)
-        self.json_heredocs: set[tuple[int, int]] = set()
-        self.json_arrays: list[ArrayLiteral] = []
+        # Where a fix lands (asked on demand); it learns the heredocs read as JSON
+        self.literals = TreeLiterals(self, "hcl")
 
     def read_as_json(self, text: StringNode, nodes: AnyNode | None) -> None:
         if nodes is None or text.file is not None or self.file is not None:  # the linted file only
             return
-        self.json_heredocs.add((text.start, text.end))
+        self.literals.json_heredocs.add((text.start, text.end))
         stack = [nodes]
         while stack:
             node = stack.pop()
             if isinstance(node, ArrayNode):
-                self.json_arrays.append(ArrayLiteral(node.start, node.end, JSON_IN + HCL_HEREDOC))
+                self.literals.json_arrays.add((node.start, node.end))
                 stack.extend(node.items)
             elif isinstance(node, ObjectNode):
                 stack.extend(m.value for m in node.members)
 
     def at(self, node: Any) -> tuple[int, int]:
+        if self.chars.ascii:  # the usual file: bytes are characters
+            return node.start_byte, node.end_byte
         return self.chars.char(node.start_byte), self.chars.char(node.end_byte)
 
     def source(self, node: Any) -> str:
@@ -165,21 +196,20 @@ class Evaluator:
 
     # -- expressions ----------------------------------------------------------------------
     def eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode:
-        start, end = self.unit.at(node)
         result = self._eval(node, scope)
         if result is None:
+            start, end = self.unit.at(node)
             return v.unknown("variables", self.unit.source(node).replace("\n", " ")[:80], start, end, self.unit.file)
         return result
 
     def _eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         kind = node.type
         unit = self.unit
-        start, end = unit.at(node)
         children = node.named_children
         if kind == "expression":
             if not children:
                 return None
-            if children[0].type == "(" or (node.child_count and node.children[0].type == "("):
+            if node.child(0).type == "(":
                 inner = [c for c in children if c.type == "expression"]
                 value = self._eval(inner[0], scope) if inner else None
                 rest = children[1:]
@@ -198,19 +228,19 @@ class Evaluator:
         if kind == "numeric_lit":
             text = unit.source(node)
             try:
-                return v.number(int(text) if text.isdigit() else float(text), start, end, unit.file)
+                return v.number(int(text) if text.isdigit() else float(text), *unit.at(node), unit.file)
             except ValueError:
                 return None
         if kind == "bool_lit":
-            return v.boolean(unit.source(node) == "true", start, end, unit.file)
+            return v.boolean(unit.source(node) == "true", *unit.at(node), unit.file)
         if kind == "null_lit":
-            return v.boolean(None, start, end, unit.file)
+            return v.boolean(None, *unit.at(node), unit.file)
         if kind in ("string_lit", "quoted_template"):
             return self._quoted(node, scope)
         if kind == "heredoc_template":
             return self._heredoc(node, scope)
         if kind == "tuple":
-            return v.arr([self.eval(c, scope) for c in children if c.type == "expression"], start, end, unit.file)
+            return v.arr([self.eval(c, scope) for c in children if c.type == "expression"], *unit.at(node), unit.file)
         if kind == "object":
             return self._object(node, scope)
         if kind == "function_call":
@@ -330,6 +360,9 @@ class Evaluator:
     ) -> AnyNode | None:
         unit = self.unit
         text = unit.text
+        raw = text[begin:stop]
+        if "$" not in raw and "%" not in raw and not (escapes and "\\" in raw):
+            return v.string(raw, list(range(begin, stop + 1)), start, end, unit.file)  # the usual case: as written
         islands: dict[int, Any] = {}
         for child in node.named_children:
             if child.type == "template_interpolation":
@@ -679,20 +712,15 @@ def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, L
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
     loader = Loader.for_file(path)
+    # Cheap test first: a file that names no image template, template deployment or module is not parsed.
+    if not any(word in text for word in ("imageTemplates", "template_content", "module")):
+        return _arm_root([], 0, len(text), None), 0, loader, notes, errors, EditMap(text, NoLiterals())
     unit = Unit(text, None, notes, errors)
     unit.syntax_errors()
     evaluator = Evaluator(unit, loader, path, display)
-    edit_map = EditMap(text, lambda: _edit_literals(unit))
-    # Cheap test first: a file that names no image template, template deployment or module is not read further.
-    if not any(word in text for word in ("imageTemplates", "template_content", "module")):
-        return _arm_root([], 0, len(text), None), 0, loader, notes, errors, edit_map
+    edit_map = EditMap(text, unit.literals)
     _siblings(path, display, loader, evaluator.module, path, notes)
     evaluator.collect()
     evaluator.tfvars()
     resources = _resources(evaluator, 0)
     return _arm_root(resources, 0, len(text), None), len(resources), loader, notes, errors, edit_map
-
-
-def _edit_literals(unit: Unit) -> Built:
-    literals, arrays = hcl_literals(unit, unit.json_heredocs)
-    return literals, arrays + unit.json_arrays
