@@ -28,6 +28,7 @@ from aiblint.scripts.spans import CharOffsets
 IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
 MAX_LOOP_ITEMS = 200
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_WRAPPERS = ("literal_value", "collection_value", "template_expr")
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
@@ -205,6 +206,11 @@ class Evaluator:
     def _eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         kind = node.type
         unit = self.unit
+        while kind in _WRAPPERS or (kind == "expression" and node.child_count == 1):
+            child = node.named_child(0)  # one-child wrappers: no list built
+            if child is None or child.type == "variable_expr":  # a bare name: _reference reads it
+                break
+            node, kind = child, child.type
         children = node.named_children
         if kind == "expression":
             if not children:
