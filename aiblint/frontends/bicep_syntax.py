@@ -7,8 +7,8 @@ with a note; any other error node is a syntax finding (AIB001) at its position.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
