@@ -95,15 +95,17 @@ def placeholder(ctx: TemplateContext) -> None:
         first = (real or occurrences)[0]
         others = sorted({lines.position(o[1].start)[0] for o in occurrences if o is not first})
         also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
+        # every other place as a related location (its words fixed: the placeholder is the template's text)
+        related = tuple((o[1], "the same placeholder") for o in occurrences if o is not first)
         if real and "/inline/" in first[2]:
             message = f"placeholder {text} was never replaced in a script line{also}: the script runs with it as written (a download of that URL fails)"
-            ctx.report("AIB020", first[1], message, pointer=first[2])
+            ctx.report("AIB020", first[1], message, pointer=first[2], related=related)
         elif real:
             message = f"placeholder {text} was never replaced: the service receives it as written{also}"
-            ctx.report("AIB020", first[1], message, pointer=first[2])
+            ctx.report("AIB020", first[1], message, pointer=first[2], related=related)
         else:
             message = f"placeholder {text} was never replaced in free text (a tag or a step name){also}: the service stores it as written and nothing fails, but the image carries it"
-            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING)
+            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING, related=related)
 
 
 # -- AIB021 ---------------------------------------------------------------------------
