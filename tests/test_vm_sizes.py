@@ -84,36 +84,47 @@ def test_the_hand_written_rows_are_the_tools_table():
     assert {name: TABLE[name] for name in DATA["_hand_written"]} == {name: list(hand[name]) for name in DATA["_hand_written"]}
 
 
-def test_docs_parser_reads_every_page_layout():
-    parse = _builder().parse_doc_page
-    old = (
+_HEADER = "| Size Name | vCPUs (Qty.) | Memory (GB) |\n| --- | --- | --- |\n"
+# page layout: (page text, the rows the parser must read from it)
+LAYOUTS = {
+    "old page: generation line with a link, vCPU / Memory: GiB, a footnote after the name": (
         "[VM Generation Support](generation-2.md): Generation 1 and 2<br>\n\n"
         "| Size | vCPU | Memory: GiB | Temp storage (SSD) GiB |\n|---|---|---|---|\n"
         "| Standard_DS1_v2<sup>1</sup> | 1  | 3.5 | 7 |\n\n"
-        "| Size | Base CPU |\n|---|---|\n| Standard_DS9_v2 | 5% |\n"
-    )
-    assert parse(old) == {"Standard_DS1_v2": (1, 3.5, "12")}
-    links = (
+        "| Size | Base CPU |\n|---|---|\n| Standard_DS9_v2 | 5% |\n",
+        {"Standard_DS1_v2": (1, 3.5, "12")},
+    ),
+    "new page: Generation 1/2 VMs lines with links": (
         "[Generation 2 VMs](../../generation-2.md): Supported <br>[Generation 1 VMs](../../generation-2.md): Not Supported <br>\n"
-        "| Size Name | vCPUs (Qty.) | Memory (GB) |\n| --- | --- | --- |\n| Standard_D2s_v6 | 2 | 8 |\n"
-    )
-    assert parse(links) == {"Standard_D2s_v6": (2, 8, "2")}
-    plain = "VM Generation Support: Generation 1<br>\n\n| Size Name | vCPUs (Qty.) | Memory (GB) |\n| --- | --- | --- |\n| Standard_D2_v3 | 2 | 8 |\n"
-    assert parse(plain) == {"Standard_D2_v3": (2, 8, "1")}
-    table = (
+        + _HEADER
+        + "| Standard_D2s_v6 | 2 | 8 |\n",
+        {"Standard_D2s_v6": (2, 8, "2")},
+    ),
+    "new page: plain generation line": (
+        "VM Generation Support: Generation 1<br>\n\n" + _HEADER + "| Standard_D2_v3 | 2 | 8 |\n",
+        {"Standard_D2_v3": (2, 8, "1")},
+    ),
+    "feature table, more columns, a constrained-vCPU name and a misprinted one": (
         "| Size Name | vCPUs (Qty.) | Memory (GiB) | L3 Cache (MB) |\n| --- | --- | --- | --- |\n"
         "| Standard_HB120-16rs_v3 | 16 | 448 | 1536 |\n| Standard_D2a_v41 | 2 | 8 | 1 |\n\n"
         "|Feature name | Support status |\n| --- | --- |\n|[Generation 2 VMs](../../generation-2.md) |  Supported |\n"
-        "|[Generation 1 VMs](../../generation-2.md)| Supported |\n"
-    )
-    assert parse(table) == {"Standard_HB120-16rs_v3": (16, 448, "12"), "Standard_D2a_v4": (2, 8, "12")}
-    sections = (
+        "|[Generation 1 VMs](../../generation-2.md)| Supported |\n",
+        {"Standard_HB120-16rs_v3": (16, 448, "12"), "Standard_D2a_v4": (2, 8, "12")},
+    ),
+    "two series on one page, each under its own heading": (
         "## Ev3-series\n- [VM Generation Support](../../generation-2.md): Generation 1\n\n"
         "| Size | vCPU | Memory: GiB |\n|---|---|---|\n| Standard_E2_v3 | 2 | 16 |\n\n"
         "## Esv3-series\n|[VM Generation Support](../../generation-2.md)| Generation 1 and 2 |\n\n"
-        "| Size | vCPU | Memory: GiB |\n|---|---|---|\n| Standard_E2s_v3 | 2 | 16 |\n"
-    )
-    assert parse(sections) == {"Standard_E2_v3": (2, 16, "1"), "Standard_E2s_v3": (2, 16, "12")}
+        "| Size | vCPU | Memory: GiB |\n|---|---|---|\n| Standard_E2s_v3 | 2 | 16 |\n",
+        {"Standard_E2_v3": (2, 16, "1"), "Standard_E2s_v3": (2, 16, "12")},
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_docs_parser_reads_every_page_layout(layout):
+    text, rows = LAYOUTS[layout]
+    assert _builder().parse_doc_page(text) == rows
 
 
 def test_pages_that_disagree_stop_the_build():
