@@ -9,8 +9,9 @@ Where each column comes from:
   "Generation 1 VMs: Supported" / "Generation 2 VMs: Supported" lines (as text, list or table).
 - `_from_docs` names the page (repository, path and commit) each documented row came from (the
   size names without their "Standard_");
-  `_hand_written` lists the rows no page read here gives (retired series): they come from
-  the table HAND_FAMILIES / HAND_SIZES below.
+- `_hand_written` lists the rows no page read here gives, and `_generation_by_hand` the rows
+  whose page states no generation (the previous-generation page): both from the table
+  HAND_FAMILIES / HAND_SIZES of tools/build_vm_sizes.py.
 
 The pages are not part of this repository (they are not ours to ship). Rebuild with a folder
 of copies of them, each starting with a `<!-- repository path @commit -->` line:
@@ -32,15 +33,19 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "aiblint" / "data" / "vm_sizes.json"
+# the docstring's "where each column comes from", written into the file
+_SOURCE = (__doc__ or "").split("Where each column comes from:\n", 1)[-1].split("\nThe pages are not part", 1)[0]
 
 Row = tuple[int, float, str | None]  # vCPUs, GiB, generations ('1', '2', '12') or None when unstated
 
-# Series no page read here covers (retired): (name pattern with {n}, vCPU counts, GiB per vCPU, generations)
+# Retired series, for what their page does not state (the generations): (name pattern with {n},
+# vCPU counts, GiB per vCPU, generations)
 HAND_FAMILIES: list[tuple[str, list[int], float, str]] = [
     ("Standard_F{n}", [1, 2, 4, 8, 16], 2, "1"),
     ("Standard_F{n}s", [1, 2, 4, 8, 16], 2, "12"),
 ]
-# Retired sizes whose name carries no pattern: name -> (vCPU, GiB, generations)
+# Retired sizes whose name carries no pattern: name -> (vCPU, GiB, generations); the previous-
+# generation page gives Standard_A0 0.768 GiB, which the built table takes
 HAND_SIZES: dict[str, tuple[int, float, str]] = {
     "Standard_A0": (1, 0.75, "1"), "Standard_A1": (1, 1.75, "1"), "Standard_A2": (2, 3.5, "1"),
     "Standard_A3": (4, 7, "1"), "Standard_A4": (8, 14, "1"), "Standard_A5": (2, 14, "1"),
@@ -134,8 +139,8 @@ def hand_rows() -> dict[str, tuple[int, float, str]]:
 
 
 def documented_rows(pages: dict[str, dict[str, Row]]) -> tuple[dict[str, tuple[int, float, str]], dict[str, list[str]]]:
-    """Rows from every page (sizes on two pages must agree; generations stated on either count) and
-    the rows each page gave. A size no page states a generation for is an error: say it on a page."""
+    """Rows from every page (sizes on two pages must agree; generations stated on either count;
+    "" where no page states one) and the rows each page gave."""
     figures: dict[str, tuple[int, float]] = {}
     generations: dict[str, set[str]] = {}
     conflicts = []
@@ -144,9 +149,8 @@ def documented_rows(pages: dict[str, dict[str, Row]]) -> tuple[dict[str, tuple[i
             if figures.setdefault(name, (cpus, gib)) != (cpus, gib):
                 conflicts.append(f"{name}: {figures[name]} and {(cpus, gib)} ({page})")
             generations.setdefault(name, set()).update(gens or "")
-    unstated = sorted(name for name, gens in generations.items() if not gens)
-    if conflicts or unstated:
-        raise ValueError("; ".join(conflicts + [f"no generation stated for {', '.join(unstated)}"] * bool(unstated)))
+    if conflicts:
+        raise ValueError("; ".join(conflicts))
     rows = {name: (cpus, gib, "".join(sorted(generations[name]))) for name, (cpus, gib) in figures.items()}
     # the page's names without the common "Standard_" (the file stays small)
     return rows, {page: sorted(name.removeprefix("Standard_") for name in names) for page, names in pages.items() if names}
@@ -154,13 +158,21 @@ def documented_rows(pages: dict[str, dict[str, Row]]) -> tuple[dict[str, tuple[i
 
 def build(docs: Path) -> dict[str, object]:
     documented, from_docs = documented_rows(parse_docs(docs))
-    hand = {name: row for name, row in hand_rows().items() if name not in documented}
+    table = hand_rows()
+    unstated = sorted((name for name, row in documented.items() if not row[2]), key=str.lower)
+    missing = [name for name in unstated if name not in table]
+    if missing:
+        raise ValueError(f"no page states a generation for {', '.join(missing)}, and the hand table has none")
+    # a page that states no generation (the previous-generation sizes): the hand table's
+    documented.update({name: (*documented[name][:2], table[name][2]) for name in unstated})
+    hand = {name: row for name, row in table.items() if name not in documented}
     sizes = {**hand, **documented}
     return {
-        "_source": [line for line in (__doc__ or "").strip().splitlines()[2:13] if line.strip()],
+        "_source": [line for line in _SOURCE.splitlines() if line.strip()],
         "_columns": ["vCPUs", "memory GiB", "Hyper-V generations supported ('1', '2' or '12')"],
         "_from_docs": dict(sorted(from_docs.items())),
         "_hand_written": sorted(hand, key=str.lower),
+        "_generation_by_hand": unstated,
         "sizes": {name: list(sizes[name]) for name in sorted(sizes, key=str.lower)},
     }
 
