@@ -119,3 +119,40 @@ def test_sarif_and_lsp_carry_the_other_key_of_an_exclusive_pair():
     assert [(i["location"]["range"]["start"]["line"], i["message"]) for i in item["relatedInformation"]] == [
         (46, "`inline` is also given")
     ]
+
+
+def test_a_read_only_value_is_neither_a_finding_nor_an_other_place():
+    # the exported identity's principalId and the top-level id are the service's (AIB015): a
+    # placeholder there fails nothing and is not listed among the other places either
+    template = {
+        "type": "Microsoft.VirtualMachineImages/imageTemplates",
+        "apiVersion": "2024-02-01",
+        "location": "westeurope",
+        "id": "/subscriptions/<subscriptionID>/resourceGroups/rg/providers/Microsoft.VirtualMachineImages/imageTemplates/t",
+        "identity": {
+            "type": "UserAssigned",
+            "userAssignedIdentities": {
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id": {
+                    "principalId": "<principalId>"
+                }
+            },
+        },
+        "properties": {
+            "distribute": [
+                {
+                    "type": "ManagedImage",
+                    "imageId": "/subscriptions/<subscriptionID>/resourceGroups/rg/providers/Microsoft.Compute/images/i",
+                    "location": "westeurope",
+                    "runOutputName": "out",
+                }
+            ]
+        },
+    }
+    result = _lint_text(json.dumps(template, indent=2))
+    assert {d.pointer for d in result.diagnostics if d.code == "AIB015"} >= {
+        "/id",
+        "/identity/userAssignedIdentities/~1subscriptions~100000000-0000-0000-0000-000000000000~1resourceGroups~1rg~1providers~1Microsoft.ManagedIdentity~1userAssignedIdentities~1id/principalId",
+    }
+    (finding,) = [d for d in result.diagnostics if d.code == "AIB020"]
+    assert finding.pointer == "/properties/distribute/0/imageId"
+    assert "also on" not in finding.message and finding.related == ()

@@ -84,10 +84,19 @@ def _script_placeholders(ctx: TemplateContext, lines: AnyNode) -> list[tuple[str
     return found
 
 
+def _read_only(ctx: TemplateContext) -> tuple[str, ...]:
+    """The pointers of read-only properties (AIB015's): the service sets them and ignores what the
+    file says, so a placeholder there fails nothing; AIB015 already says to remove them."""
+    return tuple(f.node.pointer for f in ctx.schema_findings if f.code == "AIB015")
+
+
 @rule("AIB020", "error", "unreplaced placeholder", scope="template")
 def placeholder(ctx: TemplateContext) -> None:
     groups: dict[str, list[tuple[str, Span, str, bool]]] = {}
+    read_only = _read_only(ctx)
     for occurrence in _placeholders(ctx):
+        if any(occurrence[2] == p or occurrence[2].startswith(p + "/") for p in read_only):
+            continue
         groups.setdefault(occurrence[0], []).append(occurrence)
     lines = ctx.document.lines
     for text, occurrences in groups.items():
