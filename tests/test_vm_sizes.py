@@ -117,6 +117,10 @@ LAYOUTS = {
         "|[Generation 1 VMs](../../generation-2.md)| Supported |\n",
         {"Standard_HB120-16rs_v3": (16, 448, "12"), "Standard_D2a_v4": (2, 8, "12")},
     ),
+    "a thousands separator in a figure": (
+        "VM Generation Support: Generation 2<br>\n\n" + _HEADER + "| Standard_D372s_v7 | 372 | 1,488 |\n",
+        {"Standard_D372s_v7": (372, 1488, "2")},
+    ),
     "two series on one page, each under its own heading": (
         "## Ev3-series\n- [VM Generation Support](../../generation-2.md): Generation 1\n\n"
         "| Size | vCPU | Memory: GiB |\n|---|---|---|\n| Standard_E2_v3 | 2 | 16 |\n\n"

@@ -107,7 +107,8 @@ def parse_doc_page(text: str) -> dict[str, Row]:
         match = _ROW.match(line.strip())
         if match is None or columns is None or max(columns) >= len(cells):
             continue
-        cpus, gib = _NUMBER.match(cells[columns[0]]), _NUMBER.match(cells[columns[1]])
+        # "1,488": the docs write thousands with a comma
+        cpus, gib = (_NUMBER.match(cells[column].replace(",", "")) for column in columns)
         if cpus is None or gib is None:
             continue
         name = DOC_ERRATA.get(match.group(1), match.group(1))
