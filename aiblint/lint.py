@@ -211,14 +211,17 @@ def _elide(text: str, limit: int) -> str:
     return f"{text[:head]}…{text[-tail:]}"
 
 
-def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
+def _related(context: FileContext, finding: Finding) -> tuple[tuple[tuple[str, int, int, str], ...], tuple[tuple[int, int], ...]]:
+    """The finding's second locations as (file, line, column, what), and the end of each."""
     found = []
-    for file, start, _end, what in finding.related:
+    ends = []
+    for file, start, end, what in finding.related:
         lines = context.other_files.get(file) if file else context.document.lines
         if lines is not None:
             line, column = lines.position(start)
             found.append((file or context.display, line, column, what))
-    return tuple(found)
+            ends.append(lines.position(max(end, start)))
+    return tuple(found), tuple(ends)
 
 
 def _adopt_front_end(context: FileContext, document: Document) -> None:
@@ -249,6 +252,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
         end_line, end_column = lines.position(max(finding.span.end, finding.span.start))
         default = info.severity if info is not None else Severity.WARNING
         severity = config.severity_of(finding.code, finding.severity or default)
+        related, related_ends = _related(context, finding)
         diagnostics.append(
             Diagnostic(
                 finding.code,
@@ -265,7 +269,8 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.anchor,
                 _help(finding.code),
                 Fix.of(finding.fix),
-                _related(context, finding),
+                related,
+                related_ends,
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)
