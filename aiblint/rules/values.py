@@ -524,7 +524,13 @@ def shared_staging(ctx: FileContext) -> None:
         if not isinstance(value, str) or not value:
             continue
         key = value.lower().rstrip("/")
-        if key in seen:
+        if key in seen and seen[key] is node:  # the instances of one resource copy loop
+            ctx.report(
+                "AIB029",
+                node,
+                f"every instance of the copy loop '{located.copy.loop if located.copy else ''}' uses this stagingResourceGroup: each template needs its own, empty group",
+            )
+        elif key in seen:
             line = ctx.document.lines.position(seen[key].start)[0]
             ctx.report(
                 "AIB029",
