@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 from typing import Any
 
@@ -103,6 +104,10 @@ class Scope:
         self._values: dict[str, Any] = {}
         self._active: set[str] = set()
         self.depth = 0
+        # One instance of a resource copy loop: copyIndex() values every expression sees,
+        # and the deployment's scope that owns (and evaluates once) parameters and variables.
+        self.index_env: dict[str, int] = {}
+        self.owner: Scope | None = None
         if template is None:
             return
         params = template.get_ci("parameters")
@@ -155,8 +160,19 @@ class Scope:
                 stack.extend(node.args)
         return found
 
+    def with_copy_index(self, loop: str, index: int) -> Scope:
+        """The scope of instance ``index`` of a resource copy loop named ``loop``:
+        ``copyIndex()`` and ``copyIndex('loop')`` are ``index``. Parameters and variables
+        stay the deployment's (ARM evaluates them outside the loop), memoised once."""
+        instance = copy.copy(self)
+        instance.owner = self.owner or self
+        instance.index_env = {loop.lower(): index, "": index}
+        return instance
+
     # -- references, each evaluated once ---------------------------------------------------
     def reference(self, kind: str, name: str) -> Any:
+        if self.owner is not None:
+            return self.owner.reference(kind, name)
         key = f"{kind}:{name.lower()}"
         if key in self._values:
             return self._values[key]
@@ -233,6 +249,8 @@ class Scope:
 
     # -- expressions --------------------------------------------------------------------------
     def expression(self, text: str, env: dict[str, Any], node: StringNode | None = None) -> Any:
+        if self.index_env:
+            env = {**self.index_env, **env}  # a property loop's own copyIndex() wins
         try:
             tree = parse_expression(text)
         except ExpressionError:
