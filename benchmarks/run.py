@@ -266,7 +266,7 @@ def _terraform_module_rows(config) -> list[tuple[str, str]]:  # type: ignore[no-
     reads are parsed (hcl_scan), beside the same file parsed whole."""
     from unittest import mock
 
-    from aiblint.frontends import terraform
+    from aiblint.frontends import hcl_scan
     from aiblint.lint import LintOptions, lint_text
     from benchmarks.terraform_module import module_text
 
@@ -275,7 +275,7 @@ def _terraform_module_rows(config) -> list[tuple[str, str]]:  # type: ignore[no-
         path = Path(folder) / "main.tf"
         path.write_text(text)
         ranged = in_process(lambda: lint_text(text, str(path), config, path, LintOptions()), 21)
-        with mock.patch.object(terraform, "wanted_ranges", lambda data: None):
+        with mock.patch.object(hcl_scan, "wanted_ranges", lambda data: None):
             whole = in_process(lambda: lint_text(text, str(path), config, path, LintOptions()), 21)
     size = f"{len(text.encode()) // 1024} KB"
     return [

@@ -58,3 +58,13 @@ def test_a_loop_over_the_bound_is_linted_once_with_a_note(tmp_path: Path) -> Non
         result = _lint(path)
         assert {d.pointer.split("/")[2] for d in result.diagnostics if d.pointer.startswith("/resources/")} == {"x"}
         assert any("40 instances is linted once" in note for note in result.notes), result.notes
+
+
+def test_module_loops_deploy_one_module_per_item_with_its_own_arguments() -> None:
+    bicep = _lint(CASES / "bicep_module_loop" / "main.bicep")
+    assert sorted(d.pointer.split("/")[2] for d in bicep.diagnostics if d.code == "AIB102") == ["builds[0]", "builds[1]"]
+    assert sorted(d.line for d in bicep.diagnostics if d.code == "AIB401") == [5, 9]  # each item's own script line
+    terraform = _lint(CASES / "terraform_module_loop" / "main.tf")
+    names = sorted(d.message.split("'")[1] for d in terraform.diagnostics if d.code == "AIB102")
+    assert names == ["image-tools", "image-web"]  # each.key passed as the module's suffix
+    assert sorted(d.line for d in terraform.diagnostics if d.code == "AIB401") == [4, 5]  # each.value, where written

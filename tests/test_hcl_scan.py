@@ -79,19 +79,18 @@ def test_ranged_parse_gives_the_whole_parse_findings(path: Path, monkeypatch: py
         result = lint_bytes(path.read_bytes(), str(path), Config(), path, LintOptions())
         return [(d.file, d.line, d.column, d.code, d.message) for d in result.diagnostics]
 
-    from aiblint.frontends import terraform
-
     monkeypatch.setattr(hcl_scan, "SCAN_FROM_BYTES", 0)  # scan even these small files
     monkeypatch.setattr(hcl_scan, "PARSE_WHOLE_ABOVE", 1.0)
     used: list[bool] = []
+    original = hcl_scan.wanted_ranges
 
     def spy(data: bytes) -> list[tuple[int, int]] | None:
-        ranges = hcl_scan.wanted_ranges(data)
+        ranges = original(data)
         used.append(ranges is not None)
         return ranges
 
-    monkeypatch.setattr(terraform, "wanted_ranges", spy)
+    monkeypatch.setattr(hcl_scan, "wanted_ranges", spy)
     ranged = lint()
     assert used and used[0]  # the linted file itself was parsed in ranges
-    monkeypatch.setattr(terraform, "wanted_ranges", lambda data: None)
+    monkeypatch.setattr(hcl_scan, "wanted_ranges", lambda data: None)
     assert ranged == lint()

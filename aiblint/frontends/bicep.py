@@ -52,6 +52,7 @@ class Evaluator:
         self.main_path = main_path
         self.main_display = main_display
         self.depth = 0
+        self.units: dict[str, Unit] = {}  # module files, by display name
 
     # -- entry --------------------------------------------------------------------------
     def template(self, scope: Scope) -> tuple[ObjectNode, int]:
@@ -71,11 +72,12 @@ class Evaluator:
                     members.append(Member(v.literal_string(name + suffix, type_text.start, type_text.end, unit.file), resource))
                     count += 1
         for name, (source_node, body) in unit.modules.items():
-            module = self.module(source_node, body, scope)
-            if module is not None:
-                resource, inner = module
-                members.append(Member(v.literal_string(name, *unit.at(source_node), unit.file), resource))
-                count += inner
+            for suffix, instance in self.instances(body, scope):  # a module loop: one deployment per item
+                module = self.module(source_node, body, instance)
+                if module is not None:
+                    resource, inner = module
+                    members.append(Member(v.literal_string(name + suffix, *unit.at(source_node), unit.file), resource))
+                    count += inner
         start, end = (0, len(unit.text))
         file = unit.file
         root = v.obj(
@@ -145,7 +147,9 @@ class Evaluator:
         except LoadError as exc:
             unit.note(source_node, f"module {exc}")
             return None
-        inner_unit = Unit(loaded.text, loaded.display, loaded.path, self.notes, self.errors)
+        inner_unit = self.units.get(loaded.display)
+        if inner_unit is None:  # parsed once, however many loop instances deploy it
+            inner_unit = self.units[loaded.display] = Unit(loaded.text, loaded.display, loaded.path, self.notes, self.errors)
         body = _resource_body(body)
         passed: dict[str, AnyNode] = {}
         evaluated = self.eval(body, scope) if body is not None else None

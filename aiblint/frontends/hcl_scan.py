@@ -11,8 +11,11 @@ file's own. Anything the scan does not understand returns None: the whole file i
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_-]*")
 _HEREDOC = re.compile(rb"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n")
@@ -288,3 +291,39 @@ def _ranges(data: bytes) -> list[tuple[int, int]] | None:
             ranges.extend((a.start, a.end) for a in block.attributes if a.name == b"default")
             ranges.append((block.close, block.end))
     return ranges
+
+
+@lru_cache(maxsize=1)
+def _language() -> Any:
+    import tree_sitter
+    import tree_sitter_hcl
+
+    return tree_sitter.Language(tree_sitter_hcl.language())
+
+
+def parse_hcl(data: bytes) -> Any:
+    """Only the blocks the front end reads (hcl_scan), or the whole file when the scan is unsure."""
+    import tree_sitter
+
+    spans = wanted_ranges(data)
+    if spans is None:
+        return tree_sitter.Parser(_language()).parse(data)
+    if not spans:
+        return tree_sitter.Parser(_language()).parse(b"")
+    lines = _newlines(data)
+
+    def point(offset: int) -> Any:
+        row = bisect.bisect_left(lines, offset)
+        return tree_sitter.Point(row, offset - (lines[row - 1] + 1 if row else 0))
+
+    ranges = [tree_sitter.Range(point(start), point(end), start, end) for start, end in spans]
+    return tree_sitter.Parser(_language(), included_ranges=ranges).parse(data)
+
+
+def _newlines(data: bytes) -> list[int]:
+    found = []
+    at = data.find(b"\n")
+    while at >= 0:
+        found.append(at)
+        at = data.find(b"\n", at + 1)
+    return found

@@ -11,8 +11,6 @@ becomes an ARM expression the rules treat as unknown.
 
 from __future__ import annotations
 
-import bisect
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from aiblint.editmap import EditMap, NoLiterals
 from aiblint.frontends import values as v
 from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.hcl_loops import instances
-from aiblint.frontends.hcl_scan import wanted_ranges
+from aiblint.frontends.hcl_scan import parse_hcl
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode, parse
 from aiblint.scripts.spans import CharOffsets
@@ -32,48 +30,12 @@ _WRAPPERS = ("literal_value", "collection_value", "template_expr")
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
-@lru_cache(maxsize=1)
-def _language() -> Any:
-    import tree_sitter
-    import tree_sitter_hcl
-
-    return tree_sitter.Language(tree_sitter_hcl.language())
-
-
-def _parse(data: bytes) -> Any:
-    """Only the blocks the front end reads (hcl_scan), or the whole file when the scan is unsure."""
-    import tree_sitter
-
-    spans = wanted_ranges(data)
-    if spans is None:
-        return tree_sitter.Parser(_language()).parse(data)
-    if not spans:
-        return tree_sitter.Parser(_language()).parse(b"")
-    lines = _newlines(data)
-
-    def point(offset: int) -> Any:
-        row = bisect.bisect_left(lines, offset)
-        return tree_sitter.Point(row, offset - (lines[row - 1] + 1 if row else 0))
-
-    ranges = [tree_sitter.Range(point(start), point(end), start, end) for start, end in spans]
-    return tree_sitter.Parser(_language(), included_ranges=ranges).parse(data)
-
-
-def _newlines(data: bytes) -> list[int]:
-    found = []
-    at = data.find(b"\n")
-    while at >= 0:
-        found.append(at)
-        at = data.find(b"\n", at + 1)
-    return found
-
-
 class Unit:
     def __init__(self, text: str, file: str | None, notes: list[str], errors: list[tuple[int, str]]) -> None:
         self.text = text
         self.file = file
         self.chars = CharOffsets(text)
-        self.tree = _parse(self.chars.data)
+        self.tree = parse_hcl(self.chars.data)
         self.notes = notes
         self.errors = errors
         # Where a fix lands (asked on demand); it learns the heredocs read as JSON
@@ -607,7 +569,9 @@ def _siblings(
         except LoadError as exc:
             notes.append(str(exc))
             continue
-        unit = Unit(loaded.text, loaded.display, notes, [])
+        unit = loader.parsed.get(loaded.path)
+        if unit is None:  # parsed once, however many module instances read it
+            unit = loader.parsed[loaded.path] = Unit(loaded.text, loaded.display, notes, [])
         evaluator = Evaluator(unit, loader, loaded.path, loaded.display, module)
         evaluator.collect()
         found.append(evaluator)
@@ -622,9 +586,10 @@ def _resources(evaluator: Evaluator, depth: int) -> list[Member]:
         kind = unit.source(block.named_children[0])
         labels = unit.labels(block)
         if kind == "module" and labels:
-            member = _module(evaluator, block, labels[0], depth)
-            if member is not None:
-                found.append(member)
+            for suffix, scope in instances(evaluator, unit.attributes(block)):  # count / for_each on a module
+                member = _module(evaluator, block, labels[0] + suffix, depth, scope)
+                if member is not None:
+                    found.append(member)
             continue
         if kind != "resource" or len(labels) < 2:
             continue
@@ -670,7 +635,7 @@ def _template_deployment(unit: Unit, evaluator: Evaluator, block: Any) -> Object
     return _deployment(content, start, end, unit.file)
 
 
-def _module(evaluator: Evaluator, block: Any, label: str, depth: int) -> Member | None:
+def _module(evaluator: Evaluator, block: Any, label: str, depth: int, scope: dict[str, AnyNode]) -> Member | None:
     unit = evaluator.unit
     attributes = unit.attributes(block)
     source_node = attributes.get("source")
@@ -689,7 +654,7 @@ def _module(evaluator: Evaluator, block: Any, label: str, depth: int) -> Member 
     module = Module()
     for name, expression in attributes.items():
         if name not in ("source", "version", "providers", "count", "for_each", "depends_on"):
-            module.given[name] = evaluator.eval(expression, {})
+            module.given[name] = evaluator.eval(expression, scope)
     display = str(Path(evaluator.display).parent / source.text / "main.tf")
     inner = _siblings(folder, display, evaluator.loader, module, None, unit.notes)
     members = [m for e in inner for m in _resources(e, depth + 1)]
