@@ -153,11 +153,11 @@ class FixSession:
     applied: list[tuple[str, Applied]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     # Fixes a Bicep or Terraform file cannot take (the JSON twin would): "file:line:col: CODE: why"
-    withheld: list[str] = field(default_factory=list)
+    withheld: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # file, line, column, code, why
 
     def run(self, display: str, path: Path | None, data: bytes, lint: Callable[[str], list[Diagnostic]]) -> bytes:
         """The file's bytes after fixing (written to disk unless --diff)."""
-        last_withheld: list[str] = []
+        last_withheld: list[tuple[str, int, int, str, str]] = []
 
         def own(text: str) -> list[Diagnostic]:
             found = lint(text)
@@ -186,14 +186,22 @@ class FixSession:
         return lines
 
     def withheld_summary(self) -> list[str]:
-        """How many fixes a Bicep or Terraform file could not take, and why (always printed)."""
-        if not self.withheld:
+        """How many fixes a Bicep or Terraform file could not take, and why (always printed);
+        one a place, and not one that the run fixed in the file it is written in."""
+        fixed = {(display, a.line, a.column, a.code) for display, a in self.applied}
+        lines = list(
+            dict.fromkeys(
+                f"{f}:{line}:{column}: {code}: {why}"
+                for f, line, column, code, why in self.withheld
+                if (f, line, column, code) not in fixed
+            )
+        )
+        if not lines:
             return []
-        count = len(self.withheld)
-        head = f"{count} fix{'es' if count > 1 else ''} not offered (the JSON twin would get them):"
-        return [head, *(f"  {_printable(line)}" for line in self.withheld)]
+        head = f"{len(lines)} fix{'es' if len(lines) > 1 else ''} not offered (the JSON twin would get them):"
+        return [head, *(f"  {_printable(line)}" for line in lines)]
 
 
-def _withheld(d: Diagnostic) -> str:
+def _withheld(d: Diagnostic) -> tuple[str, int, int, str, str]:
     assert d.fix is not None
-    return f"{d.file}:{d.line}:{d.column}: {d.code}: {d.fix.withheld}"
+    return (d.file, d.line, d.column, d.code, d.fix.withheld)

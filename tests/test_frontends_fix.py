@@ -148,3 +148,42 @@ def test_encode(syntax: str, text: str, before: str, after: str, written: str) -
 )
 def test_encode_refuses_what_cannot_be_written_there(syntax: str, text: str, before: str) -> None:
     assert isinstance(encode(syntax, text, before, ""), Refusal)
+
+
+WINDOWS_MODULE = """resource win 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {
+  name: 'win'
+  location: 'westeurope'
+  properties: {
+    source: {
+      type: 'PlatformImage'
+      publisher: 'MicrosoftWindowsServer'
+      offer: 'WindowsServer'
+      sku: '2022-datacenter-g2'
+      version: 'latest'
+    }
+    customize: [
+      {
+        type: 'PowerShell'
+        name: 'agent'
+        inline: [
+          'msiexec /i C:\\\\agent.msi /qn'
+        ]
+      }
+    ]
+  }
+}
+"""
+
+
+def test_a_module_fix_is_withheld_in_its_parent_and_applied_in_its_own_file(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    module = tmp_path / "win.bicep"
+    module.write_text(WINDOWS_MODULE)
+    parent = tmp_path / "main.bicep"
+    parent.write_text("module win './win.bicep' = {\n  name: 'win'\n}\n")
+    session = FixSession(write=False, unsafe=False)
+    session.run(parent.name, parent, parent.read_bytes(), _linter(parent))
+    assert "the customize list is written in win.bicep: fix it there" in session.withheld_summary()[1]
+    session.run(module.name, module, module.read_bytes(), _linter(module))
+    assert [a.code for _, a in session.applied] == ["AIB303"]
+    assert session.withheld_summary() == []  # the same run fixes it where it is written
