@@ -147,6 +147,14 @@ HOSTILE = {
     "deep.bicep": "var x = " + "[" * 3000 + "]" * 3000 + "\n",
     "broken.bicep": "resource x 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {\n  properties: {\n",
     "deep.tf": "locals {\n  x = " + "[" * 3000 + "]" * 3000 + "\n}\n",
+    "deep-interpolation.tf": 'resource "azapi_resource" "x" {\n  type = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"\n'
+    + '  name = "'
+    + '${"' * 5000
+    + "a"
+    + '"}' * 5000
+    + '"\n}\noutput "o" { value = 1 }\n'
+    + "#" * 5000
+    + "\n",
     "heredoc.tf": 'resource "azapi_resource" "x" {\n  type = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"\n  body = <<EOT\n{ not json\nEOT\n}\n',
     "outside.tf": 'resource "azapi_resource" "x" {\n  type = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"\n  body = file("/etc/passwd")\n}\n',
 }

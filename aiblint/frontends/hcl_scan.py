@@ -53,7 +53,7 @@ def scan(data: bytes) -> list[Block] | None:
     """The top-level blocks of ``data``, or None when the scan is unsure."""
     try:
         return _Scanner(data).blocks()
-    except (ScanError, IndexError):
+    except (ScanError, IndexError, RecursionError):  # deep ${"${...}"} nesting: parse whole
         return None
 
 
