@@ -68,3 +68,19 @@ def test_module_loops_deploy_one_module_per_item_with_its_own_arguments() -> Non
     names = sorted(d.message.split("'")[1] for d in terraform.diagnostics if d.code == "AIB102")
     assert names == ["image-tools", "image-web"]  # each.key passed as the module's suffix
     assert sorted(d.line for d in terraform.diagnostics if d.code == "AIB401") == [4, 5]  # each.value, where written
+
+
+def test_for_each_over_a_set_of_strings(tmp_path: Path) -> None:
+    """``for_each = toset([...])``: each.key and each.value are the string, in sorted order."""
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'variable "names" {\n  default = ["web", "api", "web"]\n}\n\n'
+        'resource "azapi_resource" "x" {\n  for_each = toset(var.names)\n'
+        '  type = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"\n  name = "img-${each.value}"\n'
+        '  body = { properties = { customize = [{ type = "Shell", name = "s", inline = ["sudo yum install ${each.key}"] }] } }\n}\n'
+    )
+    result = _lint(path)
+    assert sorted(d.pointer.split("/")[2] for d in result.diagnostics if d.code == "AIB102") == ['x["api"]', 'x["web"]']
+    installs = sorted(d.message for d in result.diagnostics if d.code == "AIB401")
+    assert len(installs) == 1  # the same message at the same place in both instances: one finding
