@@ -476,7 +476,9 @@ class _Parser:
             simple = _KEY_SIMPLE.match(self.text, self.pos)
             if simple is not None:
                 name = simple.group(1)
-                key = StringNode(self.pos, self.pos + len(name) + 2, f"{pointer}/{escape_pointer_token(name)}", text=name, _raw=name)
+                key = StringNode(
+                    self.pos, self.pos + len(name) + 2, f"{pointer}/{escape_pointer_token(name)}", text=name, _raw=name
+                )
                 self.pos = simple.end()
             else:
                 key = self._property_name(pointer)
