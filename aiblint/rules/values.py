@@ -84,10 +84,19 @@ def _script_placeholders(ctx: TemplateContext, lines: AnyNode) -> list[tuple[str
     return found
 
 
+def _read_only(ctx: TemplateContext) -> tuple[str, ...]:
+    """The pointers of read-only properties (AIB015's): the service sets them and ignores what the
+    file says, so a placeholder there fails nothing; AIB015 already says to remove them."""
+    return tuple(f.node.pointer for f in ctx.schema_findings if f.code == "AIB015")
+
+
 @rule("AIB020", "error", "unreplaced placeholder", scope="template")
 def placeholder(ctx: TemplateContext) -> None:
     groups: dict[str, list[tuple[str, Span, str, bool]]] = {}
+    read_only = _read_only(ctx)
     for occurrence in _placeholders(ctx):
+        if any(occurrence[2] == p or occurrence[2].startswith(p + "/") for p in read_only):
+            continue
         groups.setdefault(occurrence[0], []).append(occurrence)
     lines = ctx.document.lines
     for text, occurrences in groups.items():
@@ -95,15 +104,17 @@ def placeholder(ctx: TemplateContext) -> None:
         first = (real or occurrences)[0]
         others = sorted({lines.position(o[1].start)[0] for o in occurrences if o is not first})
         also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
+        # every other place as a related location (its words fixed: the placeholder is the template's text)
+        related = tuple((o[1], "the same placeholder") for o in occurrences if o is not first)
         if real and "/inline/" in first[2]:
             message = f"placeholder {text} was never replaced in a script line{also}: the script runs with it as written (a download of that URL fails)"
-            ctx.report("AIB020", first[1], message, pointer=first[2])
+            ctx.report("AIB020", first[1], message, pointer=first[2], related=related)
         elif real:
             message = f"placeholder {text} was never replaced: the service receives it as written{also}"
-            ctx.report("AIB020", first[1], message, pointer=first[2])
+            ctx.report("AIB020", first[1], message, pointer=first[2], related=related)
         else:
             message = f"placeholder {text} was never replaced in free text (a tag or a step name){also}: the service stores it as written and nothing fails, but the image carries it"
-            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING)
+            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING, related=related)
 
 
 # -- AIB021 ---------------------------------------------------------------------------
