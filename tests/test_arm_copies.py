@@ -102,6 +102,17 @@ def test_a_large_template_expands_fewer_instances_so_the_work_stays_bounded():
     assert "more than the 39 aiblint expands for a template of this size" in note
 
 
+def test_the_expansion_budget_is_shared_by_every_loop_of_the_file():
+    template = json.loads(_with_count(150, ["[format('sudo apt-get install {0}', copyIndex())]"]))
+    template["variables"] = {"padding": "x" * (MAX_EXPANDED_CHARS // 200)}  # ~20 KB: 150 instances fit once, not twice
+    template["resources"].append(json.loads(json.dumps(template["resources"][0])))
+    located = locate(parse(json.dumps(template, indent=2)))
+    first = [item for item in located if item.resource.pointer == "/resources/0"]
+    second = [item for item in located if item.resource.pointer == "/resources/1"]
+    assert len(first) == 150 and [item.copy for item in second] == [None]
+    assert "more than the" in second[0].notes[0]
+
+
 def test_a_huge_or_odd_count_is_not_expanded():
     for count in [10**30, "[json('3.5')]", "[string(3)]", -1, True]:
         result = _lint_text(_with_count(count, ["sudo apt-get install jq"]))
