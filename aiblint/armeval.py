@@ -39,6 +39,7 @@ class Budget:
     def __init__(self) -> None:
         self.work = 0
         self.note: str | None = None
+        self.expanded = 0  # characters of template linted again as copy-loop instances (aiblint/locate.py)
 
     def spend(self, amount: int = 1) -> None:
         self.work += amount

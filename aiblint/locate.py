@@ -21,8 +21,12 @@ IMAGE_TEMPLATE_TYPE = "microsoft.virtualmachineimages/imagetemplates"
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 LEGACY_TYPE = "microsoft.virtualmachineimages"  # the 2018-02-01-preview shape
 # Instances of a resource copy loop linted one by one; a larger count is linted once with
-# copyIndex() unknown (each instance costs a whole template's lint).
+# copyIndex() unknown. Each instance costs a whole template's lint, so the instances of a
+# file's loops may together weigh at most MAX_EXPANDED_CHARS characters of template (each
+# resource with the parameters and variables its scripts may come from): about one more
+# largest file.
 MAX_RESOURCE_COPIES = 200
+MAX_EXPANDED_CHARS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -152,12 +156,25 @@ def _copy_instances(resource: ObjectNode, scope: Scope) -> tuple[list[tuple[Scop
         ], f"{where} is a copy loop whose count only the deployment knows: it is linted once, with copyIndex() unknown"
     if count == 0:
         return [], f"{where} is a copy loop with count 0: ARM deploys no instance of it, it was not linted"
-    if count > MAX_RESOURCE_COPIES:
+    weight = _weight(resource, scope.template)
+    limit = max(1, min(MAX_RESOURCE_COPIES, (MAX_EXPANDED_CHARS - scope.budget.expanded) // weight))
+    if count > limit:
         return [(scope, None)], (
-            f"{where} is a copy loop of {count} instances (more than the {MAX_RESOURCE_COPIES} aiblint expands): "
+            f"{where} is a copy loop of {count} instances (more than the {limit} aiblint expands for a template of this size): "
             "it is linted once, with copyIndex() unknown"
         )
+    scope.budget.expanded += count * weight
     return [(scope.with_copy_index(name.text, index), CopyInstance(name.text, index, count)) for index in range(count)], None
+
+
+def _weight(resource: ObjectNode, deployment: ObjectNode | None) -> int:
+    """The template text one instance of ``resource`` lints: the resource itself and the
+    parameters and variables its scripts may come from."""
+    weight = resource.end - resource.start
+    for section in ("parameters", "variables"):
+        node = deployment.get_ci(section) if deployment is not None else None
+        weight += node.end - node.start if node is not None else 0
+    return max(weight, 1)
 
 
 def _condition(resource: ObjectNode, scope: Scope) -> bool | None:

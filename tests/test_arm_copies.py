@@ -12,7 +12,7 @@ from aiblint.copies import fold_instances, ranges
 from aiblint.diagnostics import Finding, Span
 from aiblint.jsontree import parse
 from aiblint.lint import LintOptions, lint_text
-from aiblint.locate import MAX_RESOURCE_COPIES, CopyInstance, locate
+from aiblint.locate import MAX_EXPANDED_CHARS, MAX_RESOURCE_COPIES, CopyInstance, locate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "AIB401" / "arm_resource_copy.json"
@@ -87,6 +87,36 @@ def test_a_count_over_the_bound_is_linted_once_with_a_note():
     result = _lint_text(_with_count(MAX_RESOURCE_COPIES + 1, ["sudo apt-get install jq"]))
     assert [d.line for d in result.diagnostics if d.code == "AIB401"] == [44]
     assert any(f"more than the {MAX_RESOURCE_COPIES}" in note for note in result.notes)
+
+
+def test_a_large_template_expands_fewer_instances_so_the_work_stays_bounded():
+    # 150 instances of a template whose variables hold ~100 KB: 150 x 100 KB is more than
+    # the expansion budget, so it is linted once (as with an unknown count), with a note.
+    template = json.loads(_with_count(150, ["[format('sudo apt-get install {0}', copyIndex())]", "sudo apt-get install jq"]))
+    template["variables"] = {"padding": "x" * (MAX_EXPANDED_CHARS // 40)}
+    start = time.perf_counter()
+    result = _lint_text(json.dumps(template, indent=2))
+    assert time.perf_counter() - start < 30
+    assert [d.line for d in result.diagnostics if d.code == "AIB401"] == [45]  # the literal line, once
+    (note,) = [n for n in result.notes if "copy loop of 150 instances" in n]
+    assert "more than the 39 aiblint expands for a template of this size" in note
+
+
+def test_the_expansion_budget_is_shared_by_every_loop_of_the_file():
+    template = json.loads(_with_count(150, ["[format('sudo apt-get install {0}', copyIndex())]"]))
+    template["variables"] = {"padding": "x" * (MAX_EXPANDED_CHARS // 200)}  # ~20 KB: 150 instances fit once, not twice
+    template["resources"].append(json.loads(json.dumps(template["resources"][0])))
+    located = locate(parse(json.dumps(template, indent=2)))
+    first = [item for item in located if item.resource.pointer == "/resources/0"]
+    second = [item for item in located if item.resource.pointer == "/resources/1"]
+    assert len(first) == 150 and [item.copy for item in second] == [None]
+    assert "more than the" in second[0].notes[0]
+
+
+def test_a_huge_or_odd_count_is_not_expanded():
+    for count in [10**30, "[json('3.5')]", "[string(3)]", -1, True]:
+        result = _lint_text(_with_count(count, ["sudo apt-get install jq"]))
+        assert [d.line for d in result.diagnostics if d.code == "AIB401"] == [44], count
 
 
 def test_a_condition_per_instance_skips_only_those_instances():

@@ -110,3 +110,17 @@ def test_related_text_is_escaped_like_the_message_in_each_format():
     entry = json.loads(_render("json", results))["diagnostics"][0]
     assert entry["related"][0]["file"] == "a\n::error::forged.json"  # JSON keeps the value exactly
     assert entry["related"][0]["end_column"] == 9
+
+
+def test_sarif_and_lsp_related_locations_span_the_use_site():
+    results = _results(THROUGH_VARIABLE)
+    sarif = json.loads(_render("sarif", results))
+    (found,) = [r for r in sarif["runs"][0]["results"] if r.get("relatedLocations")]
+    region = found["relatedLocations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 34, "startColumn": 15, "endLine": 34, "endColumn": 36}
+    lsp = json.loads(_render("lsp", results))
+    (item,) = [d for items in lsp.values() for d in items if d.get("relatedInformation")]
+    assert item["relatedInformation"][0]["location"]["range"] == {
+        "start": {"line": 33, "character": 14},
+        "end": {"line": 33, "character": 35},
+    }
