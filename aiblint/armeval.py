@@ -167,7 +167,8 @@ class Scope:
         stay the deployment's (ARM evaluates them outside the loop), memoised once."""
         instance = copy.copy(self)
         instance.owner = self.owner or self
-        instance.index_env = {loop.lower(): index, "": index}
+        # an enclosing copied deployment's loop stays reachable by its name (outer scope)
+        instance.index_env = {**self.index_env, loop.lower(): index, "": index}
         return instance
 
     # -- references, each evaluated once ---------------------------------------------------

@@ -22,34 +22,67 @@ def fold_instances(instances: list[tuple[CopyInstance, list[Finding]]]) -> list[
     if not instances:
         return []
     deployed = len(instances)  # a per-instance condition may skip some of the count
-    loop, count = instances[0][0].loop, instances[0][0].count
     places: dict[tuple[str, object, str | None, int, int], dict[str, tuple[Finding, list[int]]]] = {}
-    for instance, findings in instances:
+    for ordinal, (_instance, findings) in enumerate(instances):
         for finding in findings:
             key = (finding.code, finding.severity, finding.file, finding.span.start, finding.span.end)
-            _first, indexes = places.setdefault(key, {}).setdefault(finding.message, (finding, []))
-            if not indexes or indexes[-1] != instance.index:
-                indexes.append(instance.index)
+            _first, ordinals = places.setdefault(key, {}).setdefault(finding.message, (finding, []))
+            if not ordinals or ordinals[-1] != ordinal:
+                ordinals.append(ordinal)
+    labels = _Labels([instance for instance, _ in instances])
     folded: list[Finding] = []
     for by_message in places.values():
-        everywhere = [finding for finding, indexes in by_message.values() if len(indexes) == deployed]
+        everywhere = [finding for finding, ordinals in by_message.values() if len(ordinals) == deployed]
         folded.extend(everywhere)
-        varying = [(finding, indexes) for finding, indexes in by_message.values() if len(indexes) != deployed]
+        varying = [(finding, ordinals) for finding, ordinals in by_message.values() if len(ordinals) != deployed]
         if varying:
-            folded.append(_one_for_all(varying, loop, count))
+            folded.append(_one_for_all(varying, labels))
     return folded
 
 
-def _one_for_all(varying: list[tuple[Finding, list[int]]], loop: str, count: int) -> Finding:
+class _Labels:
+    """How the instances of one image template are named: ``copyIndex() 0, 2`` of its one
+    loop, or ``(0, 1), (1, 0)`` of a copied deployment's loop and the template's own."""
+
+    def __init__(self, instances: list[CopyInstance]) -> None:
+        self.instances = instances
+        chains = {tuple(link.loop for link in instance.chain) for instance in instances}
+        self.loops = next(iter(chains)) if len(chains) == 1 else ()
+        self.count = max(instance.total for instance in instances)
+
+    def where(self, ordinals: list[int]) -> str:
+        if len(self.loops) == 1:
+            return f"copy loop '{self.loops[0]}': copyIndex() {self.which(ordinals)} of {self.count} instances"
+        named = " > ".join(f"'{loop}'" for loop in self.loops) if self.loops else "nested"
+        return f"copy loops {named}: instances {self.which(ordinals)} of {self.count}"
+
+    def which(self, ordinals: list[int]) -> str:
+        if len(self.loops) == 1:
+            return ranges([self.instances[ordinal].index for ordinal in ordinals])
+        shown = [self._path(self.instances[ordinal]) for ordinal in ordinals[:MAX_LISTED]]
+        more = len(ordinals) - len(shown)
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+    def _path(self, instance: CopyInstance) -> str:
+        if self.loops:
+            return "(" + ", ".join(str(link.index) for link in instance.chain) + ")"
+        return "(" + ", ".join(f"{link.loop} {link.index}" for link in instance.chain) + ")"
+
+
+MAX_LISTED = 10  # instances named in a message when several loops are nested
+
+
+def _one_for_all(varying: list[tuple[Finding, list[int]]], labels: _Labels) -> Finding:
     """The first instance's finding, naming its iterations; the others' messages as related."""
-    (first, indexes), others = varying[0], varying[1:]
-    where = f"copy loop '{loop}': copyIndex() {ranges(indexes)} of {count} instances"
+    (first, ordinals), others = varying[0], varying[1:]
+    where = labels.where(ordinals)
     if others:
         where += "; the other instances differ, see the related locations"
         if len(others) > MAX_RELATED:
             where += f" ({len(others) - MAX_RELATED} more not listed)"
+    prefix = "copyIndex() " if len(labels.loops) == 1 else ""
     related = first.related + tuple(
-        (finding.file, finding.span.start, finding.span.end, f"copyIndex() {ranges(other)}: {finding.message}")
+        (finding.file, finding.span.start, finding.span.end, f"{prefix}{labels.which(other)}: {finding.message}")
         for finding, other in others[:MAX_RELATED]
     )
     # A fix worked out from one instance's values may be wrong for the others: none is offered.

@@ -31,11 +31,24 @@ MAX_EXPANDED_CHARS = 4_000_000
 
 @dataclass(frozen=True)
 class CopyInstance:
-    """One instance of an image template's resource-level ``copy`` loop."""
+    """One instance of a resource-level ``copy`` loop: the image template's own, or that of
+    a nested deployment holding it (``outer``: the enclosing copied deployment's instance,
+    when both loop)."""
 
     loop: str  # the loop's name, as written
     index: int  # its copyIndex()
     count: int  # how many instances ARM deploys
+    outer: CopyInstance | None = None
+
+    @property
+    def total(self) -> int:
+        """Instances of the image template its loops deploy together."""
+        return self.count * (self.outer.total if self.outer is not None else 1)
+
+    @property
+    def chain(self) -> tuple[CopyInstance, ...]:
+        """The loops from the outermost deployment's to this one."""
+        return (*(self.outer.chain if self.outer is not None else ()), self)
 
 
 @dataclass
@@ -85,8 +98,14 @@ def _resources(container: ObjectNode) -> list[ObjectNode]:
 
 
 def _walk_deployment(
-    template: ObjectNode, found: list[Located], scope: Scope, depth: int = 0, skipped: list[tuple[ObjectNode, str]] | None = None
+    template: ObjectNode,
+    found: list[Located],
+    scope: Scope,
+    depth: int = 0,
+    skipped: list[tuple[ObjectNode, str]] | None = None,
+    within: CopyInstance | None = None,
 ) -> None:
+    """``within``: the instance of a copied nested deployment this template is deployed by."""
     if depth > 16:
         return
     pending = deque(_resources(template))
@@ -94,17 +113,67 @@ def _walk_deployment(
         resource = pending.popleft()
         kind = _type_of(resource)
         if kind == IMAGE_TEMPLATE_TYPE:
-            if not _image_template(resource, scope.template or template, scope, found, skipped):
+            if not _image_template(resource, scope.template or template, scope, found, skipped, within):
+                continue
+        elif kind == DEPLOYMENT_TYPE:
+            if not _nested_deployment(resource, found, scope, depth, skipped, within):
                 continue
         elif _condition(resource, scope) is False:
             continue  # ARM skips a resource whose condition is false (and its children)
-        elif kind == DEPLOYMENT_TYPE:
-            properties = resource.get_ci("properties")
-            inner = properties.get_ci("template") if isinstance(properties, ObjectNode) else None
-            if isinstance(properties, ObjectNode) and isinstance(inner, ObjectNode):
-                _walk_deployment(inner, found, _nested_scope(properties, inner, scope), depth + 1, skipped)
         # child resources written inline (rare for image templates, common elsewhere)
         pending.extend(_resources(resource))
+
+
+def _nested_deployment(
+    resource: ObjectNode,
+    found: list[Located],
+    scope: Scope,
+    depth: int,
+    skipped: list[tuple[ObjectNode, str]] | None,
+    within: CopyInstance | None,
+) -> bool:
+    """The image templates of a ``Microsoft.Resources/deployments`` with an inline template:
+    walked once, or once per copyIndex() of its resource-level ``copy`` loop (each instance
+    with its own condition, and its copyIndex() in the parent's scope: in every expression
+    of an ``outer`` template, in the parameters passed to an ``inner`` one). False: ARM
+    deploys no instance of it."""
+    properties = resource.get_ci("properties")
+    inner = properties.get_ci("template") if isinstance(properties, ObjectNode) else None
+    if not isinstance(properties, ObjectNode) or not isinstance(inner, ObjectNode):
+        return _condition(resource, scope) is not False
+    where = f"the nested deployment at {resource.pointer}"
+    instances, note = _copy_instances(resource, scope, where, within)
+    deployed = 0
+    for instance_scope, instance in instances:
+        if _condition(resource, instance_scope) is False:
+            continue
+        mark = len(found)
+        _walk_deployment(inner, found, _nested_scope(properties, inner, instance_scope), depth + 1, skipped, instance)
+        for located in found[mark:]:
+            if note:
+                located.notes.append(note)
+        deployed += 1
+    if not deployed and skipped is not None and _holds_image_template(inner):
+        skipped.append(
+            (resource, note or f"{where} has a false condition: ARM does not deploy it, its image templates were not linted")
+        )
+    return deployed > 0
+
+
+def _holds_image_template(template: ObjectNode, depth: int = 0) -> bool:
+    """Whether an image template is written anywhere under a deployment template."""
+    if depth > 16:
+        return False
+    for resource in _resources(template):
+        if _type_of(resource) == IMAGE_TEMPLATE_TYPE:
+            return True
+        properties = resource.get_ci("properties")
+        inner = properties.get_ci("template") if isinstance(properties, ObjectNode) else None
+        if isinstance(inner, ObjectNode) and _holds_image_template(inner, depth + 1):
+            return True
+        if _holds_image_template(resource, depth + 1):
+            return True
+    return False
 
 
 def _image_template(
@@ -113,10 +182,11 @@ def _image_template(
     scope: Scope,
     found: list[Located],
     skipped: list[tuple[ObjectNode, str]] | None,
+    within: CopyInstance | None = None,
 ) -> bool:
     """The image template's instances ARM deploys: one, or one per copyIndex() of its
     resource-level ``copy`` loop, each with its own condition. False: none is deployed."""
-    instances, note = _copy_instances(resource, scope)
+    instances, note = _copy_instances(resource, scope, f"the image template at {resource.pointer}", within)
     deployed = 0
     for instance_scope, instance in instances:
         condition = _condition(resource, instance_scope)
@@ -142,29 +212,35 @@ def _image_template(
     return deployed > 0
 
 
-def _copy_instances(resource: ObjectNode, scope: Scope) -> tuple[list[tuple[Scope, CopyInstance | None]], str | None]:
-    """(scope, instance) per copyIndex() ARM deploys, and a note when the loop is not expanded."""
+def _copy_instances(
+    resource: ObjectNode, scope: Scope, where: str, within: CopyInstance | None
+) -> tuple[list[tuple[Scope, CopyInstance | None]], str | None]:
+    """(scope, instance) per copyIndex() ARM deploys, and a note when the loop is not
+    expanded. ``within``: the enclosing copied deployment's instance (its loop and this one
+    together expand at most MAX_RESOURCE_COPIES instances)."""
     loop = resource.get_ci("copy")
     if not isinstance(loop, ObjectNode):
-        return [(scope, None)], None
+        return [(scope, within)], None
     name = loop.get_ci("name")
     count = scope.node_value(loop.get_ci("count"), {})
-    where = f"the image template at {resource.pointer}"
     if not isinstance(name, StringNode) or isinstance(count, bool) or not isinstance(count, int) or count < 0:
         return [
-            (scope, None)
+            (scope, within)
         ], f"{where} is a copy loop whose count only the deployment knows: it is linted once, with copyIndex() unknown"
     if count == 0:
         return [], f"{where} is a copy loop with count 0: ARM deploys no instance of it, it was not linted"
     weight = _weight(resource, scope.template)
-    limit = max(1, min(MAX_RESOURCE_COPIES, (MAX_EXPANDED_CHARS - scope.budget.expanded) // weight))
+    enclosing = within.total if within is not None else 1
+    limit = max(1, min(MAX_RESOURCE_COPIES // enclosing, (MAX_EXPANDED_CHARS - scope.budget.expanded) // weight))
     if count > limit:
-        return [(scope, None)], (
+        return [(scope, within)], (
             f"{where} is a copy loop of {count} instances (more than the {limit} aiblint expands for a template of this size): "
             "it is linted once, with copyIndex() unknown"
         )
     scope.budget.expanded += count * weight
-    return [(scope.with_copy_index(name.text, index), CopyInstance(name.text, index, count)) for index in range(count)], None
+    return [
+        (scope.with_copy_index(name.text, index), CopyInstance(name.text, index, count, within)) for index in range(count)
+    ], None
 
 
 def _weight(resource: ObjectNode, deployment: ObjectNode | None) -> int:

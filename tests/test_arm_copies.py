@@ -187,3 +187,156 @@ def test_fold_keeps_identical_findings_once_and_names_the_iterations_of_the_othe
 def test_ranges_are_written_compactly():
     assert ranges([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
     assert ranges([3]) == "3"
+
+
+# -- a copied nested deployment (Microsoft.Resources/deployments with a resource-level copy) --
+OUTER = ROOT / "fixtures" / "AIB401" / "arm_nested_copy_outer.json"
+INNER = ROOT / "fixtures" / "AIB401" / "arm_nested_copy_inner.json"
+
+
+def _nested(path: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(path.read_text())
+
+
+def _image_of(template: dict) -> dict:  # type: ignore[type-arg]
+    return template["resources"][0]["properties"]["template"]["resources"][0]
+
+
+def _aib401(text: str) -> list[tuple[int, int, str, str]]:
+    return [(d.line, d.column, d.severity.label, d.message) for d in _lint_text(text).diagnostics if d.code == "AIB401"]
+
+
+def test_each_instance_of_a_copied_outer_deployment_sees_its_copy_index():
+    result = _lint_file(OUTER)
+    found = [(d.line, d.column, d.severity.label, d.message) for d in result.diagnostics if d.code == "AIB401"]
+    # the nested template's expressions are the parent's: parameters('packages')[copyIndex()]
+    # is nginx, curl, htop for the three deployments; each finding at `apt-get` in the format() literal
+    assert [(line, column, severity) for line, column, severity, _ in found] == [
+        (54, 38, "error"),
+        (54, 38, "info"),
+        (55, 29, "error"),
+    ]
+    assert found[0][3].endswith("(copy loop 'deployments': copyIndex() 0, 2 of 3 instances)")
+    assert found[1][3].endswith("(copy loop 'deployments': copyIndex() 1 of 3 instances)")
+    assert "copy loop" not in found[2][3]
+    line = OUTER.read_text().splitlines()[53]
+    assert line[37:].startswith("apt-get install {0}")
+    (name,) = [d for d in result.diagnostics if d.code == "AIB102"]
+    assert "'img-0'" in name.message and [w.split(":")[0] for *_, w in name.related] == ["copyIndex() 1", "copyIndex() 2"]
+
+
+def test_an_inner_deployment_gets_the_parameters_its_parent_passes_with_copy_index():
+    result = _lint_file(INNER)
+    found = [(d.line, d.column, d.severity.label) for d in result.diagnostics if d.code == "AIB401"]
+    assert found == [(73, 38, "error"), (73, 38, "info"), (74, 29, "error")]
+    (name,) = [d for d in result.diagnostics if d.code == "AIB102"]  # parameters('index') = copyIndex() of the parent
+    assert "'img-0'" in name.message and "'img-2'" in name.related[1][3]
+
+
+def test_copy_index_inside_an_inner_template_is_not_the_parents():
+    template = _nested(INNER)
+    _image_of(template)["properties"]["customize"][0]["inline"] = ["[format('sudo apt-get install {0}', string(copyIndex()))]"]
+    # the inner template has no loop of its own: its copyIndex() is unknown, not 0..2
+    assert _aib401(json.dumps(template, indent=2)) == []
+
+
+def test_a_copied_deployment_with_an_unknown_count_is_linted_once():
+    result = _lint_file(ROOT / "fixtures" / "AIB401" / "near_miss_arm_nested_copy_unknown_count.json")
+    assert [d for d in result.diagnostics if d.code == "AIB401"] == []  # the parent's copyIndex() is unknown
+    assert any(
+        "nested deployment at /resources/0 is a copy loop whose count only the deployment knows" in n for n in result.notes
+    )
+    template = _nested(INNER)
+    template["resources"][0]["copy"]["count"] = "[parameters('missing')]"
+    found = _aib401(json.dumps(template, indent=2))
+    assert [(line, "copy loop" in message) for line, _, _, message in found] == [(74, False)]  # the literal line, once
+
+
+def test_a_copied_deployment_with_count_zero_deploys_nothing():
+    result = _lint_file(ROOT / "fixtures" / "AIB401" / "near_miss_arm_nested_copy_count_zero.json")
+    assert result.diagnostics == []  # not even AIB002: ARM deploys no instance of the template
+    assert any("copy loop with count 0" in note for note in result.notes)
+
+
+def test_a_false_condition_on_a_nested_deployment_is_a_note_not_aib002():
+    template = _nested(OUTER)
+    del template["resources"][0]["copy"]
+    template["resources"][0]["condition"] = False
+    result = _lint_text(json.dumps(template, indent=2))
+    assert result.diagnostics == []
+    assert any("nested deployment at /resources/0 has a false condition" in note for note in result.notes)
+
+
+def test_a_condition_per_deployment_instance_skips_only_those_instances():
+    template = _nested(OUTER)
+    template["resources"][0]["condition"] = "[not(equals(copyIndex(), 0))]"
+    found = _aib401(json.dumps(template, indent=2))
+    assert sorted(
+        (severity, message.split(" (copy loop ")[-1]) for _, _, severity, message in found if "copy loop" in message
+    ) == [
+        ("error", "'deployments': copyIndex() 2 of 3 instances)"),
+        ("info", "'deployments': copyIndex() 1 of 3 instances)"),
+    ]
+
+
+def test_a_copied_image_template_inside_a_copied_deployment_expands_both_loops():
+    template = _nested(OUTER)
+    template["resources"][0]["copy"]["count"] = 2
+    image = _image_of(template)
+    image["copy"] = {"name": "images", "count": 2}
+    # copyIndex() is the image template's own loop; copyIndex('deployments') still the parent's
+    image["properties"]["customize"][0]["inline"] = [
+        "[format('sudo apt-get install {0}', parameters('packages')[add(copyIndex('deployments'), copyIndex())])]"
+    ]
+    located = locate(parse(json.dumps(template)))
+    assert [[(link.loop, link.index) for link in item.copy.chain] for item in located if item.copy] == [
+        [("deployments", 0), ("images", 0)],
+        [("deployments", 0), ("images", 1)],
+        [("deployments", 1), ("images", 0)],
+        [("deployments", 1), ("images", 1)],
+    ]
+    found = sorted(
+        (severity, message.split(" (copy loops ")[-1]) for _, _, severity, message in _aib401(json.dumps(template, indent=2))
+    )
+    # packages[0 + 0] nginx, [0 + 1] curl, [1 + 0] curl, [1 + 1] htop
+    assert found == [
+        ("error", "'deployments' > 'images': instances (0, 0), (1, 1) of 4)"),
+        ("info", "'deployments' > 'images': instances (0, 1), (1, 0) of 4)"),
+    ]
+
+
+def test_nested_loops_together_expand_at_most_the_bound():
+    template = _nested(OUTER)
+    template["resources"][0]["copy"]["count"] = 20
+    image = _image_of(template)
+    image["copy"] = {"name": "images", "count": 20}  # 20 x 20 = 400 > MAX_RESOURCE_COPIES
+    located = locate(parse(json.dumps(template)))
+    assert len(located) == 20 and all(item.copy is not None and item.copy.outer is None for item in located)
+    assert f"more than the {MAX_RESOURCE_COPIES // 20}" in located[0].notes[0]
+
+
+def test_a_copied_deployment_shares_the_files_expansion_budget():
+    template = _nested(OUTER)
+    template["resources"][0]["copy"]["count"] = 150
+    template["variables"] = {"padding": "x" * (MAX_EXPANDED_CHARS // 200)}  # ~20 KB: 150 instances fit once, not twice
+    template["resources"].append(json.loads(json.dumps(template["resources"][0])))
+    located = locate(parse(json.dumps(template, indent=2)))
+    first = [item for item in located if item.resource.pointer.startswith("/resources/0/")]
+    second = [item for item in located if item.resource.pointer.startswith("/resources/1/")]
+    assert len(first) == 150 and [item.copy for item in second] == [None]
+    assert "nested deployment at /resources/1 is a copy loop of 150 instances" in second[0].notes[0]
+
+
+def test_fold_names_instances_of_nested_loops():
+    def finding(message: str) -> Finding:
+        return Finding("AIB401", message, Span(10, 13), "/p")
+
+    outer = [CopyInstance("deps", index, 2) for index in range(2)]
+    instances = [
+        (CopyInstance("images", i, 2, outer[d]), [finding("a" if (d, i) == (0, 1) else "b")]) for d in range(2) for i in range(2)
+    ]
+    folded = fold_instances(instances)
+    assert [f.message for f in folded] == [
+        "b (copy loops 'deps' > 'images': instances (0, 0), (1, 0), (1, 1) of 4; the other instances differ, see the related locations)"
+    ]
+    assert folded[0].related == ((None, 10, 13, "(0, 1): a"),)
