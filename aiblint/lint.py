@@ -127,16 +127,22 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
         from aiblint.template import TemplateContext
 
         copies: list[tuple[Any, list[Finding]]] = []  # the instances of one copied image template
+        shared = None  # their identical scripts' models, parsed once (aiblint/scripts/models.py)
         for index, item in enumerate(located):
             mark = len(context.findings)
             template_context = TemplateContext(context, item)
+            if item.copy is not None and shared is None:
+                from aiblint.scripts.models import SharedModels
+
+                shared = SharedModels()
             # Scripts first: each model is freed after its own rules, and the template rules
             # read what they need of it from the script's summaries.
-            analyse_scripts(template_context)
+            analyse_scripts(template_context, shared)
             run_rules(checks("template"), template_context, context)
             template_context.add_evaluation_notes()
-            if item.copy is None:
+            if item.copy is None or shared is None:
                 continue
+            shared.next_instance()
             copies.append((item.copy, context.findings[mark:]))
             del context.findings[mark:]
             following = located[index + 1] if index + 1 < len(located) else None
@@ -144,7 +150,7 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
                 from aiblint.copies import fold_instances
 
                 context.findings.extend(fold_instances(copies))
-                copies = []
+                copies, shared = [], None  # the models go with the loop's last instance
     if language != "json":
         from aiblint.frontends.suppress import apply_comment_suppressions
 

@@ -15,6 +15,7 @@ from aiblint.registry import RuleInfo, checks
 from aiblint.scripts.collect import Script, ScriptContext, flush_findings, shellcheck_pass
 
 if TYPE_CHECKING:
+    from aiblint.scripts.models import SharedModels
     from aiblint.template import TemplateContext
 
 
@@ -33,20 +34,22 @@ def run_rules(rules: list[RuleInfo], argument: Any, file: FileContext, where: st
             file.rule_failed(info.code, exc, where)
 
 
-def analyse_scripts(template: TemplateContext) -> None:
+def analyse_scripts(template: TemplateContext, shared: SharedModels | None = None) -> None:
+    """``shared``: models of identical scripts, while the instances of one copy loop are linted."""
     for script in template.scripts:
         if script.language == "shell" and template.config.shellcheck:
             shellcheck_pass(template, script)
         rules = checks(script.language)
         if not rules:
             continue
-        try:
-            script.model  # noqa: B018  (built here, once, for every rule)
-            analysed = True
-        except Exception as exc:  # a bug in the model: this script's rules are lost, say so
-            template.file.rule_failed(f"{script.language} model", exc, script.source.pointer)
-            script.__dict__["model"] = script.empty_model()
-            analysed = False
+        analysed = shared is not None and shared.lend(script)
+        if not analysed:
+            try:
+                script.model  # noqa: B018  (built here, once, for every rule)
+                analysed = True
+            except Exception as exc:  # a bug in the model: this script's rules are lost, say so
+                template.file.rule_failed(f"{script.language} model", exc, script.source.pointer)
+                script.__dict__["model"] = script.empty_model()
         if analysed:
             context = ScriptContext(template, script)
             run_rules(rules, context, template.file, f"{script.language} script at {script.source.pointer}")
@@ -56,6 +59,8 @@ def analyse_scripts(template: TemplateContext) -> None:
                 template.file.notes.append(note)
         flush_findings(template, script)
         _summarize(template, script)
+        if shared is not None and analysed:
+            shared.keep(script)
         script.release_model()
 
 

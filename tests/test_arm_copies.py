@@ -165,6 +165,103 @@ def test_two_hundred_instances_stay_quick():
     assert elapsed < 30, elapsed  # generous: a loaded 2-CPU machine; about 1 s idle
 
 
+# -- identical scripts across instances are parsed once (aiblint/scripts/models.py) ------------
+LONG_SCRIPT = [f"sudo apt-get install -y pkg{i} && curl -fsSL https://example.com/f{i}.sh | bash" for i in range(100)]
+
+
+def _counting_parses(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    from aiblint.scripts import shell
+
+    parsed: list[str] = []
+    original = shell.analyse
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return original(text)
+
+    monkeypatch.setattr(shell, "analyse", counting)
+    return parsed
+
+
+def test_two_hundred_identical_instances_parse_their_script_once(monkeypatch):
+    # measured on a loaded 2-CPU machine: 5.7 s before (200 parses of the two scripts), 1.7 s after
+    template = json.loads(_with_count(MAX_RESOURCE_COPIES, LONG_SCRIPT))
+    template["resources"][0]["properties"]["customize"].append({"type": "Shell", "name": "more", "inline": LONG_SCRIPT[:50]})
+    text = json.dumps(template, indent=2)
+    parsed = _counting_parses(monkeypatch)
+    start = time.perf_counter()
+    result = _lint_text(text)
+    elapsed = time.perf_counter() - start
+    assert len(parsed) == 2  # one parse per distinct script, not 400
+    assert elapsed < 15, elapsed  # ~1.7 s on a loaded 2-CPU machine (~6 s when each instance parsed its own)
+    assert [d for d in result.diagnostics if d.code.startswith("AIB4")] == []  # -y everywhere: nothing to report
+
+
+def test_shared_models_give_the_same_findings_as_separate_parses(monkeypatch):
+    # a syntax error, a sleep (script facts: the build estimate), a prompt: all from the shared model
+    inline = ["sudo apt-get install nginx", "sleep 3000", "if true; then echo x"]
+    text = _with_count(3, inline)
+    shared = _lint_text(text)
+    from aiblint.scripts import models
+
+    monkeypatch.setattr(models.SharedModels, "lend", lambda self, script: False)  # every instance parses
+    separate = _lint_text(text)
+    assert [str(d) for d in shared.diagnostics] == [str(d) for d in separate.diagnostics]
+    assert {d.code for d in shared.diagnostics} >= {"AIB400", "AIB401"}
+    assert shared.notes == separate.notes
+
+
+def test_a_script_that_differs_per_instance_is_parsed_per_instance_and_not_kept(monkeypatch):
+    parsed = _counting_parses(monkeypatch)
+    _lint_text(_with_count(3, ["[format('sudo apt-get install -y {0}', parameters('packages')[copyIndex()])]", "echo same"]))
+    assert len(parsed) == 3  # the joined script differs in each instance
+
+
+def test_shared_models_keep_only_what_the_last_instance_used_and_are_freed_after_the_loop(monkeypatch):
+    import gc
+    import weakref
+
+    from aiblint.scripts import collect, shell
+
+    alive: list[weakref.ref] = []  # type: ignore[type-arg]
+    original = shell.analyse
+
+    def recording(text: str):  # type: ignore[no-untyped-def]
+        model = original(text)
+        alive.append(weakref.ref(model))
+        return model
+
+    monkeypatch.setattr(shell, "analyse", recording)
+    held: list[int] = []
+    release = collect.Script.release_model
+
+    def counting(script: collect.Script) -> None:
+        release(script)
+        gc.collect()
+        held.append(sum(ref() is not None for ref in alive))
+
+    monkeypatch.setattr(collect.Script, "release_model", counting)
+    # one script that differs per instance, one the same in every instance
+    template = json.loads(_with_count(3, ["[format('sudo apt-get install -y {0}', parameters('packages')[copyIndex()])]"]))
+    template["resources"][0]["properties"]["customize"].append({"type": "Shell", "name": "same", "inline": ["echo same"]})
+    _lint_text(json.dumps(template, indent=2))
+    assert len(alive) == 4 and len(held) == 6  # 3 varying + 1 shared parse; 2 scripts x 3 instances
+    # the varying script's model is freed once the next instance has not used it: never more
+    # than the shared one and the current and last instance's varying ones are alive
+    assert max(held) <= 3
+    gc.collect()
+    assert [ref() for ref in alive] == [None] * len(alive)  # nothing outlives the lint
+
+
+def test_shared_models_hold_a_bounded_amount_of_text(monkeypatch):
+    from aiblint.scripts import models
+
+    monkeypatch.setattr(models, "MAX_CACHED_CHARS", 10)
+    parsed = _counting_parses(monkeypatch)
+    _lint_text(_with_count(3, ["sudo apt-get install -y jq"]))  # 26 characters: over the bound, not kept
+    assert len(parsed) == 3
+
+
 def test_fold_keeps_identical_findings_once_and_names_the_iterations_of_the_others():
     def finding(message: str, start: int = 10) -> Finding:
         return Finding("AIB401", message, Span(start, start + 3), "/p")

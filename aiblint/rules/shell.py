@@ -52,14 +52,19 @@ def _option_like_expansion(command: ShellCommand) -> bool:
 def shell_syntax_error(ctx: ScriptContext) -> None:
     from aiblint.scripts.shell_syntax import check, shell_confirms_error
 
-    problem = check(ctx.source.text)
-    if problem is None:
-        return
     first_line = ctx.source.text.split("\n", 1)[0]
     # Inline lines run under /bin/sh; a mapped script file under its own shebang.
     dialect = "bash" if not ctx.is_inline and first_line.startswith("#!") and "bash" in first_line else "sh"
-    if not problem.sh_accepts and shell_confirms_error(ctx.source.text, dialect) is False:
-        return  # a real shell parses it: our lexer was wrong, not the script
+    derived = ctx.model.derived  # the verdict is the text's: identical scripts share it
+    key = f"syntax {dialect}"
+    if key not in derived:
+        problem = check(ctx.source.text)
+        if problem is not None and not problem.sh_accepts and shell_confirms_error(ctx.source.text, dialect) is False:
+            problem = None  # a real shell parses it: our lexer was wrong, not the script
+        derived[key] = problem
+    problem = derived[key]
+    if problem is None:
+        return
     # sh reads an open here-document to the end of the script: it parses, but not as meant
     prefix = "" if problem.sh_accepts else "the script does not parse: "
     ctx.report("AIB400", problem.offset, problem.offset + 1, prefix + problem.message)

@@ -104,10 +104,16 @@ def script_facts(script: Any) -> ScriptFacts:
     model exists and kept in ``script.summaries`` for the template rules that run later."""
     facts: ScriptFacts | None = script.summaries.get("facts")
     if facts is None:
-        facts = shell_facts(script.model) if script.language == "shell" else powershell_facts(script.model)
+        model = script.model
+        derived = model.derived  # facts are the text's: an identical script's model has them already
+        if "facts" not in derived:
+            derived["facts"] = shell_facts(model) if script.language == "shell" else powershell_facts(model)
+            if script.language == "powershell":  # what AIB303 reads after the model is freed
+                derived["installs"] = installed_software(model.commands)
+        facts = derived["facts"]
         script.summaries["facts"] = facts
-        if script.language == "powershell":  # what AIB303 reads after the model is freed
-            script.summaries["installs"] = installed_software(script.model.commands)
+        if "installs" in derived:
+            script.summaries["installs"] = derived["installs"]
     return facts
 
 

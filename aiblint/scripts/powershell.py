@@ -204,6 +204,9 @@ class PsModel:
     assignments: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # $name, literal value, span
     method_calls: list[tuple[str, list[PsArg], int, int]] = field(default_factory=list)  # member, args, span
     strings: list[PsArg] = field(default_factory=list)  # every string literal (for content checks)
+    # What is worked out from the text alone (script facts): kept with the model, so a model
+    # shared by identical scripts (aiblint/scripts/models.py) brings it along
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiblint.scripts.spans import RawComment as ShellComment
 
@@ -180,6 +181,9 @@ class ShellModel:
     bashisms: list[Construct] = field(default_factory=list)
     assignments: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # name, value, span
     _by_name: dict[str, list[ShellCommand]] | None = field(default=None, repr=False)
+    # What is worked out from the text alone (script facts, the syntax verdict): kept with the
+    # model, so a model shared by identical scripts (aiblint/scripts/models.py) brings it along
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def named(self, names: Collection[str]) -> list[ShellCommand]:
         """The commands whose effective name is one of ``names``, in script order.
