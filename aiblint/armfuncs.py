@@ -145,6 +145,37 @@ def _fits(size: int) -> None:
         raise BudgetExceeded(f"a value of more than {MAX_CHARS:,} characters or items")
 
 
+# ARM is .NET: a string's length and indexes count UTF-16 code units, so a character
+# outside the Basic Multilingual Plane (an emoji) counts two. Python counts it once.
+def _utf16_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _code_point_index(text: str, units: int) -> int | None:
+    """The Python index of UTF-16 unit ``units`` of ``text`` (clamped to its ends); None when
+    it falls inside a surrogate pair, where .NET would cut a character in half."""
+    if units <= 0:
+        return 0
+    if text.isascii():
+        return min(units, len(text))
+    count = 0
+    for index, ch in enumerate(text):
+        if count == units:
+            return index
+        count += 2 if ord(ch) > 0xFFFF else 1
+        if count > units:
+            return None
+    return len(text)
+
+
+def _cut_units(text: str, start: int, end: int) -> Any:
+    """text[start:end] in UTF-16 units, keeping positions; UNKNOWN when a pair is cut."""
+    first, last = _code_point_index(text, start), _code_point_index(text, end)
+    if first is None or last is None:
+        return UNKNOWN
+    return armtext.cut(text, first, last)
+
+
 def _concat(args: list[Any]) -> Any:
     _fits(sum(len(a) for a in args if isinstance(a, (str, list))))
     if args and all(isinstance(a, list) for a in args):
@@ -191,7 +222,12 @@ def _trim(args: list[Any]) -> Any:
     text = args[0]
     start = len(text) - len(text.lstrip())
     end = len(text.rstrip())
+    if any(ch in _NOT_DOTNET_SPACE for ch in text[:start] + text[max(end, start) :]):
+        return UNKNOWN  # Python strips them, .NET's Trim() does not
     return armtext.cut(text, start, end) if end > start else ""
+
+
+_NOT_DOTNET_SPACE = frozenset("\x1c\x1d\x1e\x1f")
 
 
 def _string(args: list[Any]) -> Any:
@@ -204,10 +240,20 @@ def _string(args: list[Any]) -> Any:
 
 
 def _case(upper: bool) -> Callable[[list[Any]], Any]:
+    """.NET's ToUpperInvariant/ToLowerInvariant: one character at a time (no final sigma),
+    never longer; where Python would make two characters of one (ß, İ) .NET keeps one
+    whose value we do not know for certain: unknown."""
+
     def change(args: list[Any]) -> Any:
         if len(args) != 1 or not isinstance(args[0], str):
             return UNKNOWN
-        return armtext.same_length(args[0], args[0].upper() if upper else args[0].lower())
+        text = args[0]
+        if text.isascii():
+            return armtext.same_length(text, text.upper() if upper else text.lower())
+        changed = [ch.upper() if upper else ch.lower() for ch in text]
+        if any(len(ch) != 1 for ch in changed):
+            return UNKNOWN
+        return armtext.same_length(text, "".join(changed))
 
     return change
 
@@ -222,7 +268,7 @@ def _union(args: list[Any]) -> Any:
     if args and all(isinstance(a, dict) for a in args):
         merged: dict[str, Any] = {}
         for a in args:
-            merged.update(a)
+            _merge(merged, a)
         return merged
     if args and all(isinstance(a, list) for a in args):
         _fits(sum(len(a) for a in args))
@@ -235,6 +281,19 @@ def _union(args: list[Any]) -> Any:
                     result.append(item)
         return result
     return UNKNOWN
+
+
+def _merge(into: dict[str, Any], other: dict[str, Any], depth: int = 0) -> None:
+    """ARM's union() of objects: a later value wins, but two objects under one name are
+    merged in turn (nested arrays are replaced, not merged)."""
+    for key, value in other.items():
+        mine = into.get(key)
+        if isinstance(mine, dict) and isinstance(value, dict) and depth < 64:
+            inner: dict[str, Any] = dict(mine)
+            _merge(inner, value, depth + 1)
+            into[key] = inner
+        else:
+            into[key] = value
 
 
 def _create_object(args: list[Any]) -> Any:
@@ -251,6 +310,8 @@ def _first_last(last: bool) -> Callable[[list[Any]], Any]:
         if not value:
             return "" if isinstance(value, str) else None
         index = len(value) - 1 if last else 0
+        if isinstance(value, str) and ord(value[index]) > 0xFFFF:
+            return UNKNOWN  # .NET's first/last character is half of this one
         return armtext.cut(value, index, index + 1) if isinstance(value, str) else value[index]
 
     return pick
@@ -262,7 +323,8 @@ def _take_skip(skip: bool) -> Callable[[list[Any]], Any]:
             return UNKNOWN
         value, count = args[0], max(0, args[1])
         if isinstance(value, str):
-            return armtext.cut(value, count, len(value)) if skip else armtext.cut(value, 0, count)
+            size = _utf16_length(value)
+            return _cut_units(value, count, size) if skip else _cut_units(value, 0, count)
         return value[count:] if skip else value[:count]
 
     return part
@@ -272,15 +334,20 @@ def _substring(args: list[Any]) -> Any:
     if not 1 <= len(args) <= 3 or not isinstance(args[0], str) or not all(_is_int(a) for a in args[1:]):
         return UNKNOWN
     text = args[0]
+    size = _utf16_length(text)
     start = args[1] if len(args) > 1 else 0
-    length = args[2] if len(args) > 2 else len(text) - start
-    if start < 0 or length < 0 or start + length > len(text):
+    length = args[2] if len(args) > 2 else size - start
+    if start < 0 or length < 0 or start + length > size:
         return UNKNOWN  # ARM fails the deployment
-    return armtext.cut(text, start, start + length)
+    return _cut_units(text, start, start + length)
 
 
 def _length(args: list[Any]) -> Any:
-    return len(args[0]) if len(args) == 1 and isinstance(args[0], (str, list, dict)) else UNKNOWN
+    if len(args) != 1:
+        return UNKNOWN
+    if isinstance(args[0], str):
+        return _utf16_length(args[0])
+    return len(args[0]) if isinstance(args[0], (list, dict)) else UNKNOWN
 
 
 def _empty(args: list[Any]) -> Any:

@@ -114,8 +114,9 @@ class ScriptContext:
         related: tuple[tuple[str | None, int, int, str], ...] = (
             ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
         )
-        if source.via is not None:  # the expression that brought the script (a variable, a parameter)
-            related += ((None, source.via[1].start, source.via[1].end, source.via[0]),)
+        use = source.use_site(line)  # the expression that brought this line (a variable, a parameter)
+        if use is not None:
+            related += ((None, use[1].start, use[1].end, use[0]),)
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
@@ -173,25 +174,31 @@ def _inline_source(step: Step, arm: bool) -> ScriptSource | None:
             return None  # a wrong type: the schema rules report it
         nodes.append(item)
     source = ScriptSource.inline(nodes, array.pointer, arm)
-    source.via = _use_site(step, nodes)
+    _use_sites(source, step, nodes)
     return source
 
 
-def _use_site(step: Step, nodes: list[StringNode]) -> tuple[str, Span] | None:
+def _use_sites(source: ScriptSource, step: Step, nodes: list[StringNode]) -> None:
     """Where a script that came through an expression is used: the customizer's ``inline``
-    expression, its expression line, or the expression that made the customizer."""
+    expression, the expression that made the customizer, or (an array with some expression
+    lines) each such line's own expression, the other lines being written in place."""
     label = f"used by {step.section}[{step.index}]"
+    via = getattr(step, "via", None)
+    made_by = (label, Span(via.start, via.end)) if via is not None else None
     written = step.written("inline")
     if isinstance(written, StringNode):
-        return label, Span(written.start, written.end)
+        source.via = (label, Span(written.start, written.end))
+        return
+    lines: dict[int, tuple[str, Span]] = {}
     if isinstance(written, ArrayNode):
-        for item, node in zip(written.items, nodes, strict=False):
+        for index, (item, node) in enumerate(zip(written.items, nodes, strict=False)):
             if isinstance(item, StringNode) and item is not node and is_expression(item.text):
-                return label, Span(item.start, item.end)
-    via = getattr(step, "via", None)
-    if via is not None:
-        return label, Span(via.start, via.end)
-    return None
+                lines[index] = (label, Span(item.start, item.end))
+    if lines:
+        source.via = next(iter(lines.values()))  # the script came (partly) through an expression
+        source.line_vias, source.via_rest = lines, made_by
+    else:
+        source.via = made_by
 
 
 def _mapped_file(template: TemplateContext, step: Step) -> tuple[Path, str] | None:

@@ -146,6 +146,16 @@ class ScriptSource:
     # The expression that brought the script here ("used by customize[2]", its span): a
     # related location of every finding (None: the script is written in the customizer)
     via: tuple[str, Span] | None = None
+    # An inline array of which only some lines are expressions: each such line's own use site
+    # (by line); the other lines are written where they are, or came with ``via_rest``
+    line_vias: dict[int, tuple[str, Span]] | None = None
+    via_rest: tuple[str, Span] | None = None
+
+    def use_site(self, line: int) -> tuple[str, Span] | None:
+        """The expression that brought script line ``line`` here, if any."""
+        if self.line_vias is None:
+            return self.via
+        return self.line_vias.get(line, self.via_rest)
 
     @classmethod
     def inline(cls, nodes: list[StringNode], pointer: str, arm: bool) -> ScriptSource:

@@ -1,0 +1,141 @@
+"""The template author's review of ARM evaluation (issue 16): values ARM computes differently
+from Python (.NET strings count UTF-16 units and change case one character at a time;
+union() merges nested objects) and the use site of each script line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aiblint.arm import UNKNOWN
+from aiblint.armeval import Scope, evaluate
+from aiblint.config import Config
+from aiblint.lint import LintOptions, lint_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FORM04 = ROOT / "fixtures" / "AIB401" / "arm_form04_string_variable.json"
+
+
+def _value(text: str):  # type: ignore[no-untyped-def]
+    return evaluate(text, Scope(None))
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("[length('😀')]", 2),  # one character, two UTF-16 units
+        ("[length('a😀b')]", 4),
+        ("[substring('😀abc', 2, 1)]", "a"),
+        ("[substring('😀abc', 2)]", "abc"),
+        ("[substring('😀abc', 1, 1)]", UNKNOWN),  # half a surrogate pair: not a string we can know
+        ("[substring('😀abc', 0, 2)]", "😀"),
+        ("[skip('😀abc', 2)]", "abc"),
+        ("[take('😀abc', 3)]", "😀a"),
+        ("[take('😀abc', 1)]", UNKNOWN),
+        ("[first('😀x')]", UNKNOWN),  # .NET's first character is half the emoji
+        ("[last('x😀')]", UNKNOWN),
+        ("[last('😀x')]", "x"),
+        ("[first('éx')]", "é"),
+        ("[length('héllo')]", 5),
+        ("[substring('héllo', 1, 3)]", "éll"),
+    ],
+)
+def test_string_functions_count_utf16_units_like_dotnet(expression, expected):
+    assert _value(expression) == expected if expected is not UNKNOWN else _value(expression) is UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("[toUpper('abc é')]", "ABC É"),
+        ("[toLower('ÀB')]", "àb"),
+        ("[toLower('ΟΔΟΣ')]", "οδοσ"),  # one character at a time: no final-sigma rule
+        ("[toUpper('straße')]", UNKNOWN),  # Python makes SS (two characters); .NET keeps one
+        ("[toLower('İ')]", UNKNOWN),  # Python makes i + combining dot
+    ],
+)
+def test_case_changes_one_character_at_a_time_or_stay_unknown(expression, expected):
+    assert _value(expression) == expected if expected is not UNKNOWN else _value(expression) is UNKNOWN
+
+
+def test_union_merges_nested_objects_and_replaces_nested_arrays():
+    merged = _value(
+        "[union(createObject('p', createObject('one', 'a', 'three', 'c1'), 'arr', createArray(1, 2)),"
+        " createObject('p', createObject('three', 'c2', 'four', 'd'), 'arr', createArray(3)))]"
+    )
+    assert merged == {"p": {"one": "a", "three": "c2", "four": "d"}, "arr": [3]}
+    assert _value("[union(createObject('a', 1), createObject('a', createObject('x', 1)))]") == {"a": {"x": 1}}
+
+
+def _lint(text: str, name: str = "t.json"):  # type: ignore[no-untyped-def]
+    return lint_text(text, name, Config(), None, LintOptions())
+
+
+def _form04(variables: str, inline: str) -> str:
+    text = FORM04.read_text()
+    text = text.replace('"step": "sudo apt-get install nginx"', variables)
+    old = """"inline": [
+              "set -e",
+              "[variables('step')]"
+            ]"""
+    assert old in text
+    return text.replace(old, '"inline": ' + inline)
+
+
+def _at(result, d) -> str:  # type: ignore[no-untyped-def]
+    offset = result.lines.offset(d.line, d.column)
+    return result.lines.text[offset : offset + 7]
+
+
+def test_a_substring_past_an_emoji_reports_the_command_where_it_is_written():
+    text = _form04(r'"s": "\ud83d\ude00 sudo apt-get install nginx"', """["[substring(variables('s'), 3)]"]""")
+    result = _lint(text)
+    (finding,) = [d for d in result.diagnostics if d.code == "AIB401"]
+    assert _at(result, finding) == "apt-get"
+
+
+def test_union_of_nested_objects_reaches_the_script():
+    text = _form04(
+        '"a": {"x": {"one": "sudo apt-get install nginx"}}, "b": {"x": {"two": "echo"}}',
+        """["[union(variables('a'), variables('b')).x.one]"]""",
+    )
+    result = _lint(text)
+    (finding,) = [d for d in result.diagnostics if d.code == "AIB401"]
+    assert _at(result, finding) == "apt-get" and finding.line == 5
+
+
+def _column_of(text: str, needle: str) -> tuple[int, int]:
+    offset = text.index(needle)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def test_a_literal_line_beside_an_expression_line_has_no_use_site():
+    # only the line that came through the expression names it; the literal line is written here
+    expression = "\"[format('sudo apt-get install {0}', variables('pkg'))]\""
+    text = _form04('"pkg": "nginx"', f'[{expression}, "sudo apt-get install jq"]')
+    result = _lint(text)
+    found = {(d.line, d.column): d.related for d in result.diagnostics if d.code == "AIB401"}
+    line, column = _column_of(text, expression)
+    assert found == {
+        (line, column + len("\"[format('sudo ")): (("t.json", line, column, "used by customize[0]"),),
+        _column_of(text, "apt-get install jq"): (),
+    }
+
+
+def test_each_expression_line_names_its_own_use_site():
+    text = _form04(
+        '"a": "sudo apt-get install nginx", "b": "sudo apt-get install htop"',
+        """["[variables('a')]", "echo between", "[variables('b')]"]""",
+    )
+    result = _lint(text)
+    uses = sorted((d.column, d.related) for d in result.diagnostics if d.code == "AIB401")
+    assert [column for column, _ in uses] == [
+        _column_of(text, "apt-get install nginx")[1],
+        _column_of(text, "apt-get install htop")[1],
+    ]
+    assert [related[0][1:3] for _, related in uses] == [
+        _column_of(text, "\"[variables('a')]\""),
+        _column_of(text, "\"[variables('b')]\""),
+    ]
