@@ -139,3 +139,19 @@ def test_each_expression_line_names_its_own_use_site():
         _column_of(text, "\"[variables('a')]\""),
         _column_of(text, "\"[variables('b')]\""),
     ]
+
+
+def test_each_customizer_of_a_property_copy_loop_names_its_own_use_site():
+    # two customizers made by one properties.copy loop report at the same source characters:
+    # the related location says which customizer each finding belongs to
+    path = ROOT / "fixtures" / "AIB401" / "arm_copy_loop_customizers.json"
+    result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
+    found = sorted((d.severity.label, d.related) for d in result.diagnostics if d.code == "AIB401")
+    text = path.read_text()
+    expression = "\"[format('sudo apt-get install {0}', parameters('packages')[copyIndex('customize')])]\""
+    line, column = _column_of(text, expression)
+    assert found == [
+        ("error", ((str(path), line, column, "used by customize[0]"),)),  # nginx
+        ("info", ((str(path), line, column, "used by customize[1]"),)),  # curl, preinstalled
+    ]
+    assert all(d.fix is None for d in result.diagnostics if d.code == "AIB401")  # one loop input, several values

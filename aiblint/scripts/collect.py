@@ -194,6 +194,12 @@ def _use_sites(source: ScriptSource, step: Step, nodes: list[StringNode]) -> Non
         for index, (item, node) in enumerate(zip(written.items, nodes, strict=False)):
             if isinstance(item, StringNode) and item is not node and is_expression(item.text):
                 lines[index] = (label, Span(item.start, item.end))
+    if not lines and made_by is None:  # lines evaluated in place (a properties.copy loop's input)
+        lines = {
+            index: (label, Span(node.via.start, node.via.end))
+            for index, node in enumerate(nodes)
+            if isinstance(node, EvalString) and node.via is not None
+        }
     if lines:
         source.via = next(iter(lines.values()))  # the script came (partly) through an expression
         source.line_vias, source.via_rest = lines, made_by
