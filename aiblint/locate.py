@@ -108,10 +108,20 @@ def _walk_deployment(
     """``within``: the instance of a copied nested deployment this template is deployed by."""
     if depth > 16:
         return
+    symbolic = isinstance(template.get_ci("resources"), ObjectNode)
     pending = deque(_resources(template))
     while pending:
         resource = pending.popleft()
         kind = _type_of(resource)
+        if symbolic and _is_existing(resource, scope):
+            if kind == IMAGE_TEMPLATE_TYPE and skipped is not None:
+                skipped.append(
+                    (
+                        resource,
+                        f"the image template at {resource.pointer} is a reference (existing: true): ARM deploys nothing, it was not linted",
+                    )
+                )
+            continue  # languageVersion 2.0: a reference to a resource that exists, not a deployment of it
         if kind == IMAGE_TEMPLATE_TYPE:
             if not _image_template(resource, scope.template or template, scope, found, skipped, within):
                 continue
@@ -251,6 +261,12 @@ def _weight(resource: ObjectNode, deployment: ObjectNode | None) -> int:
         node = deployment.get_ci(section) if deployment is not None else None
         weight += node.end - node.start if node is not None else 0
     return max(weight, 1)
+
+
+def _is_existing(resource: ObjectNode, scope: Scope) -> bool:
+    """``"existing": true`` (languageVersion 2.0): the resource is only referred to."""
+    node = resource.get_ci("existing")
+    return node is not None and scope.node_value(node, {}) is True
 
 
 def _condition(resource: ObjectNode, scope: Scope) -> bool | None:

@@ -4,6 +4,7 @@ union() merges nested objects) and the use site of each script line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,21 @@ def test_each_customizer_of_a_property_copy_loop_names_its_own_use_site():
         ("info", ((str(path), line, column, "used by customize[1]"),)),  # curl, preinstalled
     ]
     assert all(d.fix is None for d in result.diagnostics if d.code == "AIB401")  # one loop input, several values
+
+
+def test_an_existing_image_template_in_language_version_2_is_a_reference_not_a_template():
+    path = ROOT / "fixtures" / "AIB401" / "arm_language_v2.json"
+    template = json.loads(path.read_text())
+    template["resources"]["previous"] = {
+        "type": "Microsoft.VirtualMachineImages/imageTemplates",
+        "apiVersion": "2024-02-01",
+        "name": "previous",
+        "existing": True,
+    }
+    alone_deployed = _lint(path.read_text())
+    result = _lint(json.dumps(template, indent=2))
+    # only the deployed template's findings; the reference has no properties and is not linted
+    assert {d.code for d in result.diagnostics} == {d.code for d in alone_deployed.diagnostics} == {"AIB401", "AIB101"}
+    alone = {k: v for k, v in template.items() if k != "resources"} | {"resources": {"previous": template["resources"]["previous"]}}
+    result = _lint(json.dumps(alone, indent=2))
+    assert result.diagnostics == [] and any("existing" in note for note in result.notes)  # not AIB002 either
