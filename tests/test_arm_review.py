@@ -171,6 +171,47 @@ def test_an_existing_image_template_in_language_version_2_is_a_reference_not_a_t
     result = _lint(json.dumps(template, indent=2))
     # only the deployed template's findings; the reference has no properties and is not linted
     assert {d.code for d in result.diagnostics} == {d.code for d in alone_deployed.diagnostics} == {"AIB401", "AIB101"}
-    alone = {k: v for k, v in template.items() if k != "resources"} | {"resources": {"previous": template["resources"]["previous"]}}
+    alone = {k: v for k, v in template.items() if k != "resources"} | {
+        "resources": {"previous": template["resources"]["previous"]}
+    }
     result = _lint(json.dumps(alone, indent=2))
     assert result.diagnostics == [] and any("existing" in note for note in result.notes)  # not AIB002 either
+
+
+ARM_FORMS = sorted(p for p in (ROOT / "fixtures" / "AIB401").glob("arm_*.json") if not p.name.endswith(".parameters.json"))
+
+
+def _utf16(line: str, column: int) -> int:
+    """A 1-based code-point column as LSP's 0-based UTF-16 character."""
+    return len(line[: column - 1].encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize("path", ARM_FORMS, ids=[p.stem for p in ARM_FORMS])
+def test_every_format_reports_each_arm_form_at_the_same_characters(path):
+    from aiblint.report import renderer
+
+    result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
+    every = result.diagnostics  # a parameter file's findings too
+    expected = sorted((d.code, d.line, d.column, d.end_line, d.end_column) for d in every)
+    related = sorted((d.code, d.line, d.column, r[1], r[2]) for d in every for r in d.related)
+    data = json.loads(renderer("json")([result]))
+    assert sorted((d["code"], d["line"], d["column"], d["end_line"], d["end_column"]) for d in data["diagnostics"]) == expected
+    sarif = json.loads(renderer("sarif")([result]))
+    regions = []
+    sarif_related = []
+    for found in sarif["runs"][0]["results"]:
+        region = found["locations"][0]["physicalLocation"]["region"]
+        at = (found["ruleId"], region["startLine"], region["startColumn"])
+        regions.append((*at, region.get("endLine", region["startLine"]), region["endColumn"]))
+        for other in found.get("relatedLocations", []):
+            where = other["physicalLocation"]["region"]
+            sarif_related.append((*at, where["startLine"], where["startColumn"]))
+    assert sorted(regions) == expected and sorted(sarif_related) == related
+    # LSP: 0-based, UTF-16 characters (a raw emoji before the command counts two)
+    texts = {d.file: Path(d.file).read_text().split("\n") for d in every}
+    lsp = json.loads(renderer("lsp")([result]))
+    ranges = sorted((d["code"], d["range"]["start"]["line"], d["range"]["start"]["character"]) for ds in lsp.values() for d in ds)
+    assert ranges == sorted((d.code, d.line - 1, _utf16(texts[d.file][d.line - 1], d.column)) for d in every)
+    github = renderer("github")([result])
+    for code, line, column, end_line, end_column in expected:
+        assert f"line={line},col={column},endLine={end_line},endColumn={end_column},title={code}::" in github
