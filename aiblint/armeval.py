@@ -286,7 +286,12 @@ class Scope:
             if not isinstance(condition, bool):
                 return UNKNOWN
             return self.eval(tree.args[1] if condition else tree.args[2], env, node)
+        if name in _LAMBDA_FUNCTIONS and tree.args and _is_lambda(tree.args[-1]):
+            return self.apply_lambda(name, tree, env, node)
         args = [self.eval(arg, env, node) for arg in tree.args]
+        if name == "lambdavariables":
+            found = env.get(_LAMBDA_KEY + args[0].lower(), UNKNOWN) if len(args) == 1 and isinstance(args[0], str) else UNKNOWN
+            return found
         if name in ("parameters", "variables"):
             if len(args) == 1 and isinstance(args[0], str):
                 return self.reference(name, args[0])
@@ -317,6 +322,38 @@ class Scope:
         self.budget.spend(sum(len(a) for a in args if isinstance(a, (str, list))) // 64)
         return self.budget.check_size(function(args))
 
+    def apply_lambda(self, name: str, tree: Call, env: dict[str, Any], node: StringNode | None) -> Any:
+        """``map``/``filter`` (``lambda('x'[, 'i'], body)``) and ``reduce`` (``lambda('cur',
+        'next'[, 'i'], body)``): the body evaluated per item, its variables in ``env``. Any
+        unknown item or result makes the whole value unknown."""
+        function: Call = tree.args[-1]
+        names = [self.eval(param, env, node) for param in function.args[:-1]]
+        body = function.args[-1]
+        items = self.eval(tree.args[0], env, node)
+        expected = (2, 3) if name == "reduce" else (1, 2)
+        if not isinstance(items, list) or len(tree.args) != (3 if name == "reduce" else 2):
+            return UNKNOWN
+        if len(names) not in expected or not all(isinstance(n, str) for n in names):
+            return UNKNOWN
+        keys = [_LAMBDA_KEY + n.lower() for n in names]
+        if name == "reduce":
+            total = self.eval(tree.args[1], env, node)
+            for index, item in enumerate(items):
+                if total is UNKNOWN:
+                    return UNKNOWN
+                total = self.eval(body, {**env, **dict(zip(keys, (total, item, index), strict=False))}, node)
+            return total
+        results = NodeList()
+        for index, item in enumerate(items):
+            value = self.eval(body, {**env, **dict(zip(keys, (item, index), strict=False))}, node)
+            if value is UNKNOWN or (name == "filter" and not isinstance(value, bool)):
+                return UNKNOWN
+            if name == "map":
+                results.append(value)
+            elif value:
+                results.append(item)
+        return self.budget.check_size(results)
+
     def access(self, tree: Access, env: dict[str, Any], node: StringNode | None) -> Any:
         target = self.eval(tree.target, env, node)
         key = tree.key if isinstance(tree.key, str) and not isinstance(tree.key, Lit) else self.eval(tree.key, env, node)
@@ -325,6 +362,14 @@ class Scope:
         if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(target):
             return target[key]
         return UNKNOWN
+
+
+_LAMBDA_FUNCTIONS = frozenset({"map", "filter", "reduce"})
+_LAMBDA_KEY = "\0lambda:"  # lambda variables in an expression's env, apart from copy loop names
+
+
+def _is_lambda(tree: Any) -> bool:
+    return isinstance(tree, Call) and tree.name.lower() == "lambda" and len(tree.args) >= 2
 
 
 def _expression_strings(node: AnyNode | None) -> list[str]:

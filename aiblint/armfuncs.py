@@ -472,7 +472,97 @@ def _resource_id(scope: str) -> Callable[[list[Any]], Any]:
     return build
 
 
+def _try_get(args: list[Any]) -> Any:
+    """tryGet(item, key or index, ...): the value there, or null where a key or index is
+    missing (object keys are case-insensitive)."""
+    if len(args) < 2:
+        return UNKNOWN
+    value = args[0]
+    for key in args[1:]:
+        if value is None:
+            return None
+        if isinstance(value, dict) and isinstance(key, str):
+            lowered = key.lower()
+            value = next((item for name, item in value.items() if isinstance(name, str) and name.lower() == lowered), None)
+        elif isinstance(value, list) and _is_int(key) and key >= 0:
+            value = value[key] if key < len(value) else None
+        else:
+            return UNKNOWN
+    return value
+
+
+MAX_RANGE = 10_000  # ARM's own limit for range()'s count
+
+
+def _range(args: list[Any]) -> Any:
+    if len(args) != 2 or not all(_is_int(a) for a in args):
+        return UNKNOWN
+    start, count = args
+    if not 0 <= count <= MAX_RANGE or start + count > 2**31 - 1 or start < -(2**31):
+        return UNKNOWN  # ARM fails the deployment
+    return list(range(start, start + count))
+
+
+def _shallow_merge(args: list[Any]) -> Any:
+    """shallowMerge(array of objects): later keys win, nested objects are not merged."""
+    if len(args) != 1 or not isinstance(args[0], list) or not all(isinstance(a, dict) for a in args[0]):
+        return UNKNOWN
+    merged: dict[str, Any] = {}
+    for item in args[0]:
+        merged.update(item)
+    return merged
+
+
+def _compare(kind: str) -> Callable[[list[Any]], Any]:
+    """greater/less/...: of two integers (strings compare by .NET culture rules: unknown)."""
+
+    def test(args: list[Any]) -> Any:
+        if len(args) != 2 or not all(_is_int(a) for a in args):
+            return UNKNOWN
+        a, b = args
+        return {"greater": a > b, "greaterorequals": a >= b, "less": a < b, "lessorequals": a <= b}[kind]
+
+    return test
+
+
+def _extreme(largest: bool) -> Callable[[list[Any]], Any]:
+    """min/max of integers, given as arguments or as one array."""
+
+    def pick(args: list[Any]) -> Any:
+        values = args[0] if len(args) == 1 and isinstance(args[0], list) else args
+        if not values or not all(_is_int(v) for v in values):
+            return UNKNOWN
+        return max(values) if largest else min(values)
+
+    return pick
+
+
+def _pad_left(args: list[Any]) -> Any:
+    """padLeft(value, totalLength[, character]): a space by default; lengths in UTF-16 units."""
+    if len(args) not in (2, 3) or not _is_int(args[1]):
+        return UNKNOWN
+    value = args[0] if isinstance(args[0], str) else str(args[0]) if _is_int(args[0]) else None
+    pad = args[2] if len(args) == 3 else " "
+    if value is None or not isinstance(pad, str) or len(pad) != 1 or ord(pad) > 0xFFFF:
+        return UNKNOWN
+    missing = args[1] - _utf16_length(value)
+    if missing <= 0:
+        return value
+    _fits(args[1])
+    return armtext.join([pad * missing, value])
+
+
 FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "greater": _compare("greater"),
+    "greaterorequals": _compare("greaterorequals"),
+    "less": _compare("less"),
+    "lessorequals": _compare("lessorequals"),
+    "min": _extreme(False),
+    "max": _extreme(True),
+    "padleft": _pad_left,
+    "tryget": _try_get,
+    "range": _range,
+    "shallowmerge": _shallow_merge,
     "concat": _concat,
     "replace": _replace,
     "split": _split,

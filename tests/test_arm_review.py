@@ -215,3 +215,85 @@ def test_every_format_reports_each_arm_form_at_the_same_characters(path):
     github = renderer("github")([result])
     for code, line, column, end_line, end_column in expected:
         assert f"line={line},col={column},endLine={end_line},endColumn={end_column},title={code}::" in github
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("[map(range(1, 3), lambda('i', add(lambdaVariables('i'), 1)))]", [2, 3, 4]),
+        (
+            "[map(createArray('a', 'b'), lambda('x', 'i', format('{0}{1}', lambdaVariables('x'), lambdaVariables('i'))))]",
+            ["a0", "b1"],
+        ),
+        ("[filter(createArray(1, 2, 3), lambda('x', greater(lambdaVariables('x'), 1)))]", [2, 3]),
+        ("[reduce(createArray(1, 2, 3), 10, lambda('cur', 'next', add(lambdaVariables('cur'), lambdaVariables('next'))))]", 16),
+        ("[reduce(createArray(), 'x', lambda('c', 'n', lambdaVariables('n')))]", "x"),
+        ("[filter(createArray(1, 2), lambda('x', lambdaVariables('x')))]", UNKNOWN),  # not a bool: ARM fails
+        ("[map(createArray(1), lambda('x', lambdaVariables('y')))]", UNKNOWN),  # no such variable
+        ("[map(createArray(1), lambda('x', utcNow()))]", UNKNOWN),
+        ("[lambdaVariables('x')]", UNKNOWN),  # outside a lambda
+        ("[map('abc', lambda('x', lambdaVariables('x')))]", UNKNOWN),
+        ("[tryGet(createObject('A', createObject('b', 1)), 'a', 'B')]", 1),
+        ("[tryGet(createObject('a', 1), 'z')]", None),
+        ("[tryGet(createObject('a', 1), 'z', 'y')]", None),
+        ("[tryGet(createArray(1), 5)]", None),
+        ("[tryGet(createArray(1), -1)]", UNKNOWN),
+        ("[tryGet('text', 0)]", UNKNOWN),
+        ("[range(5, 2)]", [5, 6]),
+        ("[range(0, 10001)]", UNKNOWN),  # over ARM's limit: the deployment fails
+        (
+            "[shallowMerge(createArray(createObject('a', createObject('x', 1)), createObject('a', createObject('y', 2), 'b', 3)))]",
+            {"a": {"y": 2}, "b": 3},
+        ),
+        ("[padLeft('7', 3, '0')]", "007"),
+        ("[padLeft(7, 3, '0')]", "007"),
+        ("[padLeft('abcd', 3, '0')]", "abcd"),
+        ("[padLeft('ab', 4)]", "  ab"),
+        ("[padLeft('a', 3, '00')]", UNKNOWN),  # the padding must be one character
+        ("[greater(2, 1)]", True),
+        ("[lessOrEquals(2, 2)]", True),
+        ("[less('a', 'B')]", UNKNOWN),  # strings compare by .NET culture rules
+        ("[min(3, 1, 2)]", 1),
+        ("[max(createArray(3, 1, 2))]", 3),
+        # not implemented: unknown, never a guess
+        ("[indexOf('abcdef', 'CD')]", UNKNOWN),
+        ("[items(createObject('b', 1, 'a', 2))]", UNKNOWN),
+        ("[objectKeys(createObject('b', 1))]", UNKNOWN),
+        ("[sort(createArray(2, 1), lambda('a', 'b', less(lambdaVariables('a'), lambdaVariables('b'))))]", UNKNOWN),
+    ],
+)
+def test_lambdas_and_the_functions_bicep_compiles_to(expression, expected):
+    value = _value(expression)
+    assert value is UNKNOWN if expected is UNKNOWN else value == expected
+
+
+def test_a_lambda_over_a_huge_range_spends_the_budget_and_stays_unknown():
+    import time
+
+    start = time.perf_counter()
+    value = _value(
+        "[map(range(0, 10000), lambda('i', map(range(0, 10000), lambda('j', add(lambdaVariables('i'), lambdaVariables('j'))))))]"
+    )
+    assert value is UNKNOWN and time.perf_counter() - start < 30
+
+
+def test_inline_lines_made_by_map_are_reported_where_their_text_is_written():
+    text = _form04(
+        '"steps": ["sudo apt-get install nginx", "echo ok", "sudo apt-get install htop"]',
+        '''"[map(variables('steps'), lambda('s', trim(lambdaVariables('s'))))]"''',
+    )
+    result = _lint(text)
+    found = [d for d in result.diagnostics if d.code == "AIB401"]
+    assert sorted(d.column for d in found) == [
+        _column_of(text, "apt-get install nginx")[1],
+        _column_of(text, "apt-get install htop")[1],
+    ]
+    assert all(_at(result, d) == "apt-get" and d.related[0][3] == "used by customize[0]" for d in found)
+    # one literal piece shared by every line: one finding at it (the same root cause)
+    text = _form04(
+        '"pkgs": ["nginx", "htop"]',
+        '''"[map(variables('pkgs'), lambda('p', concat('sudo apt-get install ', lambdaVariables('p'))))]"''',
+    )
+    result = _lint(text)
+    (finding,) = [d for d in result.diagnostics if d.code == "AIB401"]
+    assert _at(result, finding) == "apt-get" and (finding.line, finding.column) == _column_of(text, "apt-get install ',")
