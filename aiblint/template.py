@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
+from typing import Any
 
 from aiblint.armeval import Resolver
 from aiblint.context import FileContext
@@ -19,6 +20,7 @@ class TemplateContext:
         self.located = located
         self.resolver = Resolver(located.deployment, located.scope)
         self.template = Template(located, self.resolver)
+        self.rule_state: dict[str, Any] = {}  # what a rule carries from one script of this template to the next
 
     def add_evaluation_notes(self) -> None:
         """What the evaluator had to give up on (one note per file), and unknown conditions."""
