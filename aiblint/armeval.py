@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 from typing import Any
 
@@ -38,6 +39,7 @@ class Budget:
     def __init__(self) -> None:
         self.work = 0
         self.note: str | None = None
+        self.expanded = 0  # characters of template linted again as copy-loop instances (aiblint/locate.py)
 
     def spend(self, amount: int = 1) -> None:
         self.work += amount
@@ -106,6 +108,10 @@ class Scope:
         # (collect, secrets and placeholders each ask for every script line: 12,000 lines cost 36,000 evaluations)
         self._evaluated: dict[Any, tuple[StringNode | None, Any]] = {}
         self.depth = 0
+        # One instance of a resource copy loop: copyIndex() values every expression sees,
+        # and the deployment's scope that owns (and evaluates once) parameters and variables.
+        self.index_env: dict[str, int] = {}
+        self.owner: Scope | None = None
         if template is None:
             return
         params = template.get_ci("parameters")
@@ -158,8 +164,19 @@ class Scope:
                 stack.extend(node.args)
         return found
 
+    def with_copy_index(self, loop: str, index: int) -> Scope:
+        """The scope of instance ``index`` of a resource copy loop named ``loop``:
+        ``copyIndex()`` and ``copyIndex('loop')`` are ``index``. Parameters and variables
+        stay the deployment's (ARM evaluates them outside the loop), memoised once."""
+        instance = copy.copy(self)
+        instance.owner = self.owner or self
+        instance.index_env = {loop.lower(): index, "": index}
+        return instance
+
     # -- references, each evaluated once ---------------------------------------------------
     def reference(self, kind: str, name: str) -> Any:
+        if self.owner is not None:
+            return self.owner.reference(kind, name)
         key = f"{kind}:{name.lower()}"
         if key in self._values:
             return self._values[key]
@@ -236,6 +253,8 @@ class Scope:
 
     # -- expressions --------------------------------------------------------------------------
     def expression(self, text: str, env: dict[str, Any], node: StringNode | None = None) -> Any:
+        if self.index_env:
+            env = {**self.index_env, **env}  # a property loop's own copyIndex() wins
         top = not env and self.depth == 0 and not self._active  # no copy index, not inside a variable
         key = (text, id(node)) if node is not None else text
         if top:

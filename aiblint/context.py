@@ -66,12 +66,18 @@ class FileContext:
         severity: Severity | None = None,
         anchor: str = "",
         fix: Fix | tuple[int, str] | None = None,
+        related: tuple[tuple[AnyNode | Span, str], ...] = (),
     ) -> None:
+        """``related``: other places the finding involves, each (node or span, what it is), shown
+        as related locations (text caret output, SARIF, LSP); a span is in the linted file."""
         span = where if isinstance(where, Span) else Span(where.start, where.end)
         if pointer is None:
             pointer = where.pointer if not isinstance(where, Span) else ""
         file = None if isinstance(where, Span) else where.file  # a module or loaded file's node
-        self.findings.append(Finding(code, message, span, pointer, severity, anchor, file, fix))
+        seconds = tuple(
+            (None if isinstance(place, Span) else place.file, place.start, place.end, what) for place, what in related
+        )
+        self.findings.append(Finding(code, message, span, pointer, severity, anchor, file, fix, seconds))
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

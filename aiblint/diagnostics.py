@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Severity(IntEnum):
@@ -40,6 +41,13 @@ class Fix:
 
     edits: tuple[tuple[int, int, str], ...]
     safe: bool = True
+    # Why no edit is offered where the JSON twin would have one (a Bicep or HCL file whose
+    # text to change is computed, or written in another file); ``edits`` is then empty.
+    withheld: str = ""
+
+    @classmethod
+    def withheld_because(cls, reason: str) -> Fix:
+        return cls((), True, reason)
 
     @classmethod
     def of(cls, fix: Fix | tuple[int, str] | None) -> Fix | None:
@@ -70,6 +78,17 @@ class Finding:
     related: tuple[tuple[str | None, int, int, str], ...] = ()
 
 
+class RelatedLocation(NamedTuple):
+    """A second location of a diagnostic, 1-based, the end exclusive (as the diagnostic's own)."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
@@ -87,6 +106,15 @@ class Diagnostic:
     help: str | None = None
     fix: Fix | None = None
     related: tuple[tuple[str, int, int, str], ...] = ()  # (file, line, column, what it is)
+    related_ends: tuple[tuple[int, int], ...] = ()  # (end_line, end_column) of each ``related`` entry
+
+    def related_locations(self) -> list[RelatedLocation]:
+        """``related`` with the end of each location (one character when none was given)."""
+        ends = self.related_ends
+        return [
+            RelatedLocation(file, line, column, *(ends[i] if i < len(ends) else (line, column + 1)), what)
+            for i, (file, line, column, what) in enumerate(self.related)
+        ]
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)

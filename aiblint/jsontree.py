@@ -15,6 +15,11 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiblint.editmap import EditMap
 
 MAX_DEPTH = 200  # deeper documents are refused (AIB001) instead of exhausting the stack
 
@@ -33,6 +38,13 @@ def _number(raw: str) -> int | float:
 
 
 _STR_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
+# The common cases in one match each: a string without escapes, and such a string as a
+# property name followed by its colon (the parse's hot path; anything else takes the long way).
+_STR_SIMPLE = re.compile(r'"([^"\\\x00-\x1f]*)"')
+_KEY_SIMPLE = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\r\n]*:')
+# What follows a member or an item: its comma (and the white space after it) or the closing bracket.
+_AFTER_MEMBER = re.compile(r"[ \t\r\n]*([,}])[ \t\r\n]*")
+_AFTER_ITEM = re.compile(r"[ \t\r\n]*([,\]])[ \t\r\n]*")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -188,6 +200,8 @@ class Document:
     other_files: dict[str, LineIndex] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     syntax_errors: list[tuple[int, str]] = field(default_factory=list)
+    # Where a fix may edit the file and how its text is escaped there (None: JSON, edited as is).
+    edit_map: EditMap | None = None
 
     def walk(self) -> Iterator[AnyNode]:
         """Every node, parents before children (iterative: depth is bounded anyway)."""
@@ -205,10 +219,10 @@ class LineIndex:
     """Offset to 1-based (line, column); \\n, \\r\\n and a lone \\r end a line."""
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        for match in re.finditer(r"\r\n|\r|\n", text):
-            starts.append(match.end())
-        self.starts = starts
+        if "\r" not in text:  # the common case, at C speed: each line's length plus its \n
+            self.starts = list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
+        else:
+            self.starts = [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", text))]
         self.text = text
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -270,6 +284,12 @@ class _Parser:
     def skip(self) -> None:
         """Skip white space and comments."""
         text = self.text
+        self.pos = _WS.match(text, self.pos).end()  # type: ignore[union-attr]
+        if text.startswith("/", self.pos):
+            self._skip_comments()
+
+    def _skip_comments(self) -> None:
+        text = self.text
         while True:
             self.pos = _WS.match(text, self.pos).end()  # type: ignore[union-attr]
             if text.startswith("//", self.pos):
@@ -303,12 +323,12 @@ class _Parser:
         if self.pos >= len(text):
             raise self.error("expected a value, found end of file")
         char = text[self.pos]
+        if char == '"':
+            return self.parse_string(pointer)
         if char == "{":
             return self.parse_object(pointer, depth)
         if char == "[":
             return self.parse_array(pointer, depth)
-        if char == '"':
-            return self.parse_string(pointer)
         if char == "-" or char.isdigit():
             match = _NUMBER.match(text, self.pos)
             if not match or not match.group():
@@ -330,6 +350,15 @@ class _Parser:
         raise self.error(f"expected a value, found {self.describe()}")
 
     def parse_string(self, pointer: str) -> StringNode:
+        simple = _STR_SIMPLE.match(self.text, self.pos)
+        if simple is not None:
+            start = self.pos
+            self.pos = simple.end()
+            raw = simple.group(1)
+            return StringNode(start, self.pos, pointer, text=raw, _raw=raw)
+        return self._parse_escaped_string(pointer)
+
+    def _parse_escaped_string(self, pointer: str) -> StringNode:
         text = self.text
         start = self.pos
         i = start + 1
@@ -381,6 +410,20 @@ class _Parser:
             raise self.error("invalid \\u escape: expected four hexadecimal digits", i)
         return int(digits, 16)
 
+    def _property_name(self, pointer: str) -> StringNode:
+        """A property name with escapes or comments around it, and its colon."""
+        if not self.text.startswith('"', self.pos):
+            if self.text.startswith("'", self.pos):
+                raise self.error("expected a property name: names need double quotes")
+            raise self.error(f"expected a property name in double quotes, found {self.describe()}")
+        key = self.parse_string(pointer)
+        key.pointer = f"{pointer}/{escape_pointer_token(key.text)}"
+        self.skip()
+        if not self.text.startswith(":", self.pos):
+            raise self.error(f"expected ':' after the property name, found {self.describe()}")
+        self.pos += 1
+        return key
+
     def parse_array(self, pointer: str, depth: int) -> ArrayNode:
         start = self.pos
         self.pos += 1
@@ -392,6 +435,22 @@ class _Parser:
             return node
         while True:
             node.items.append(self.parse_value(f"{pointer}/{len(node.items)}", depth + 1))
+            after = _AFTER_ITEM.match(self.text, self.pos)
+            if after is not None:  # as in parse_object
+                if after.group(1) == "]":
+                    self.pos = after.start(1) + 1
+                    node.end = self.pos
+                    return node
+                comma = after.start(1)
+                self.pos = after.end()
+                if self.text.startswith("/", self.pos):
+                    self._skip_comments()
+                if self.text.startswith("]", self.pos):
+                    self.trailing_commas.append(comma)
+                    self.pos += 1
+                    node.end = self.pos
+                    return node
+                continue
             self.skip()
             char = self.text[self.pos : self.pos + 1]
             if char == "]":
@@ -419,24 +478,38 @@ class _Parser:
             self.pos += 1
             node.end = self.pos
             return node
-        while True:
-            self.skip()
-            if not self.text.startswith('"', self.pos):
-                if self.text.startswith("'", self.pos):
-                    raise self.error("expected a property name: names need double quotes")
-                raise self.error(f"expected a property name in double quotes, found {self.describe()}")
-            key = self.parse_string(pointer)
-            key.pointer = f"{pointer}/{escape_pointer_token(key.text)}"
-            self.skip()
-            if not self.text.startswith(":", self.pos):
-                raise self.error(f"expected ':' after the property name, found {self.describe()}")
-            self.pos += 1
+        while True:  # white space and comments before the name are skipped already
+            simple = _KEY_SIMPLE.match(self.text, self.pos)
+            if simple is not None:
+                name = simple.group(1)
+                key = StringNode(
+                    self.pos, self.pos + len(name) + 2, f"{pointer}/{escape_pointer_token(name)}", text=name, _raw=name
+                )
+                self.pos = simple.end()
+            else:
+                key = self._property_name(pointer)
             value = self.parse_value(key.pointer, depth + 1)
             folded = key.text.lower()
             if folded in seen:
                 self.duplicates.append((seen[folded], key))
             seen[folded] = key
             node.members.append(Member(key, value))
+            after = _AFTER_MEMBER.match(self.text, self.pos)
+            if after is not None:  # the common case in one match; comments take the long way
+                if after.group(1) == "}":
+                    self.pos = after.start(1) + 1
+                    node.end = self.pos
+                    return node
+                comma = after.start(1)
+                self.pos = after.end()
+                if self.text.startswith("/", self.pos):
+                    self._skip_comments()
+                if self.text.startswith("}", self.pos):
+                    self.trailing_commas.append(comma)
+                    self.pos += 1
+                    node.end = self.pos
+                    return node
+                continue
             self.skip()
             char = self.text[self.pos : self.pos + 1]
             if char == "}":

@@ -107,10 +107,7 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     skipped: list[Any] = []
     located = locate(document, _parameter_values(context), skipped)
     result = FileResult(display, [], document.lines, len(located))
-    for resource in skipped:
-        context.notes.append(
-            f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
-        )
+    context.notes.extend(why for _resource, why in skipped)
     if language != "json":
         if not located and not (options.explicit and not options.ignore_non_templates):
             return result  # a .bicep/.tf file without an image template: not ours
@@ -129,13 +126,25 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
     if located:
         from aiblint.template import TemplateContext
 
-        for item in located:
+        copies: list[tuple[Any, list[Finding]]] = []  # the instances of one copied image template
+        for index, item in enumerate(located):
+            mark = len(context.findings)
             template_context = TemplateContext(context, item)
             # Scripts first: each model is freed after its own rules, and the template rules
             # read what they need of it from the script's summaries.
             analyse_scripts(template_context)
             run_rules(checks("template"), template_context, context)
             template_context.add_evaluation_notes()
+            if item.copy is None:
+                continue
+            copies.append((item.copy, context.findings[mark:]))
+            del context.findings[mark:]
+            following = located[index + 1] if index + 1 < len(located) else None
+            if following is None or following.resource is not item.resource:
+                from aiblint.copies import fold_instances
+
+                context.findings.extend(fold_instances(copies))
+                copies = []
     if language != "json":
         from aiblint.frontends.suppress import apply_comment_suppressions
 
@@ -202,14 +211,17 @@ def _elide(text: str, limit: int) -> str:
     return f"{text[:head]}…{text[-tail:]}"
 
 
-def _related(context: FileContext, finding: Finding) -> tuple[tuple[str, int, int, str], ...]:
+def _related(context: FileContext, finding: Finding) -> tuple[tuple[tuple[str, int, int, str], ...], tuple[tuple[int, int], ...]]:
+    """The finding's second locations as (file, line, column, what), and the end of each."""
     found = []
-    for file, start, _end, what in finding.related:
+    ends = []
+    for file, start, end, what in finding.related:
         lines = context.other_files.get(file) if file else context.document.lines
         if lines is not None:
             line, column = lines.position(start)
             found.append((file or context.display, line, column, what))
-    return tuple(found)
+            ends.append(lines.position(max(end, start)))
+    return tuple(found), tuple(ends)
 
 
 def _adopt_front_end(context: FileContext, document: Document) -> None:
@@ -240,6 +252,7 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
         end_line, end_column = lines.position(max(finding.span.end, finding.span.start))
         default = info.severity if info is not None else Severity.WARNING
         severity = config.severity_of(finding.code, finding.severity or default)
+        related, related_ends = _related(context, finding)
         diagnostics.append(
             Diagnostic(
                 finding.code,
@@ -256,7 +269,8 @@ def _to_diagnostics(context: FileContext) -> list[Diagnostic]:
                 finding.anchor,
                 _help(finding.code),
                 Fix.of(finding.fix),
-                _related(context, finding),
+                related,
+                related_ends,
             )
         )
     diagnostics.sort(key=Diagnostic.sort_key)

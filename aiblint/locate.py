@@ -20,6 +20,22 @@ if TYPE_CHECKING:
 IMAGE_TEMPLATE_TYPE = "microsoft.virtualmachineimages/imagetemplates"
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 LEGACY_TYPE = "microsoft.virtualmachineimages"  # the 2018-02-01-preview shape
+# Instances of a resource copy loop linted one by one; a larger count is linted once with
+# copyIndex() unknown. Each instance costs a whole template's lint, so the instances of a
+# file's loops may together weigh at most MAX_EXPANDED_CHARS characters of template (each
+# resource with the parameters and variables its scripts may come from): about one more
+# largest file.
+MAX_RESOURCE_COPIES = 200
+MAX_EXPANDED_CHARS = 4_000_000
+
+
+@dataclass(frozen=True)
+class CopyInstance:
+    """One instance of an image template's resource-level ``copy`` loop."""
+
+    loop: str  # the loop's name, as written
+    index: int  # its copyIndex()
+    count: int  # how many instances ARM deploys
 
 
 @dataclass
@@ -30,6 +46,7 @@ class Located:
     # The expression scope (parameters, variables, parameter-file values); None: made from deployment
     scope: Scope | None = None
     notes: list[str] = field(default_factory=list)
+    copy: CopyInstance | None = None  # set when the resource is one instance of a copy loop
 
 
 def _type_of(node: ObjectNode) -> str:
@@ -68,26 +85,19 @@ def _resources(container: ObjectNode) -> list[ObjectNode]:
 
 
 def _walk_deployment(
-    template: ObjectNode, found: list[Located], scope: Scope, depth: int = 0, skipped: list[ObjectNode] | None = None
+    template: ObjectNode, found: list[Located], scope: Scope, depth: int = 0, skipped: list[tuple[ObjectNode, str]] | None = None
 ) -> None:
     if depth > 16:
         return
     pending = deque(_resources(template))
     while pending:
         resource = pending.popleft()
-        condition = _condition(resource, scope)
-        if condition is False:
-            if skipped is not None and _type_of(resource) == IMAGE_TEMPLATE_TYPE:
-                skipped.append(resource)
-            continue  # ARM skips a resource whose condition is false
         kind = _type_of(resource)
         if kind == IMAGE_TEMPLATE_TYPE:
-            located = Located(resource, "arm", scope.template or template, scope)
-            if condition is None:
-                located.notes.append(
-                    f"the image template at {resource.pointer} has a condition only the deployment knows: it is linted as if deployed"
-                )
-            found.append(located)
+            if not _image_template(resource, scope.template or template, scope, found, skipped):
+                continue
+        elif _condition(resource, scope) is False:
+            continue  # ARM skips a resource whose condition is false (and its children)
         elif kind == DEPLOYMENT_TYPE:
             properties = resource.get_ci("properties")
             inner = properties.get_ci("template") if isinstance(properties, ObjectNode) else None
@@ -95,6 +105,76 @@ def _walk_deployment(
                 _walk_deployment(inner, found, _nested_scope(properties, inner, scope), depth + 1, skipped)
         # child resources written inline (rare for image templates, common elsewhere)
         pending.extend(_resources(resource))
+
+
+def _image_template(
+    resource: ObjectNode,
+    deployment: ObjectNode,
+    scope: Scope,
+    found: list[Located],
+    skipped: list[tuple[ObjectNode, str]] | None,
+) -> bool:
+    """The image template's instances ARM deploys: one, or one per copyIndex() of its
+    resource-level ``copy`` loop, each with its own condition. False: none is deployed."""
+    instances, note = _copy_instances(resource, scope)
+    deployed = 0
+    for instance_scope, instance in instances:
+        condition = _condition(resource, instance_scope)
+        if condition is False:
+            continue  # ARM skips an instance whose condition is false
+        located = Located(resource, "arm", deployment, instance_scope, copy=instance)
+        if note:
+            located.notes.append(note)
+        if condition is None:
+            located.notes.append(
+                f"the image template at {resource.pointer} has a condition only the deployment knows: it is linted as if deployed"
+            )
+        found.append(located)
+        deployed += 1
+    if not deployed and skipped is not None:
+        skipped.append(
+            (
+                resource,
+                note
+                or f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted",
+            )
+        )
+    return deployed > 0
+
+
+def _copy_instances(resource: ObjectNode, scope: Scope) -> tuple[list[tuple[Scope, CopyInstance | None]], str | None]:
+    """(scope, instance) per copyIndex() ARM deploys, and a note when the loop is not expanded."""
+    loop = resource.get_ci("copy")
+    if not isinstance(loop, ObjectNode):
+        return [(scope, None)], None
+    name = loop.get_ci("name")
+    count = scope.node_value(loop.get_ci("count"), {})
+    where = f"the image template at {resource.pointer}"
+    if not isinstance(name, StringNode) or isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return [
+            (scope, None)
+        ], f"{where} is a copy loop whose count only the deployment knows: it is linted once, with copyIndex() unknown"
+    if count == 0:
+        return [], f"{where} is a copy loop with count 0: ARM deploys no instance of it, it was not linted"
+    weight = _weight(resource, scope.template)
+    limit = max(1, min(MAX_RESOURCE_COPIES, (MAX_EXPANDED_CHARS - scope.budget.expanded) // weight))
+    if count > limit:
+        return [(scope, None)], (
+            f"{where} is a copy loop of {count} instances (more than the {limit} aiblint expands for a template of this size): "
+            "it is linted once, with copyIndex() unknown"
+        )
+    scope.budget.expanded += count * weight
+    return [(scope.with_copy_index(name.text, index), CopyInstance(name.text, index, count)) for index in range(count)], None
+
+
+def _weight(resource: ObjectNode, deployment: ObjectNode | None) -> int:
+    """The template text one instance of ``resource`` lints: the resource itself and the
+    parameters and variables its scripts may come from."""
+    weight = resource.end - resource.start
+    for section in ("parameters", "variables"):
+        node = deployment.get_ci(section) if deployment is not None else None
+        weight += node.end - node.start if node is not None else 0
+    return max(weight, 1)
 
 
 def _condition(resource: ObjectNode, scope: Scope) -> bool | None:
@@ -124,10 +204,13 @@ def _nested_scope(properties: ObjectNode, inner: ObjectNode, outer: Scope) -> Sc
     return Scope(inner, supplied, outer.budget)
 
 
-def locate(document: Document, supplied: dict[str, Any] | None = None, skipped: list[ObjectNode] | None = None) -> list[Located]:
-    """Every image template in the file, in file order. ``supplied``: parameter values
-    (from a parameter file) for the top-level deployment; ``skipped`` collects the image
-    templates whose condition is false."""
+def locate(
+    document: Document, supplied: dict[str, Any] | None = None, skipped: list[tuple[ObjectNode, str]] | None = None
+) -> list[Located]:
+    """Every image template in the file, in file order (a copy loop's instances in copyIndex()
+    order). ``supplied``: parameter values (from a parameter file) for the top-level
+    deployment; ``skipped`` collects (image template, why) for those ARM does not deploy
+    (a false condition, a copy count of 0)."""
     if supplied is None and skipped is None and hasattr(document, "_located"):
         return list(document._located)  # the pipeline's own result (parameter file included)
     root: AnyNode = document.root
@@ -138,7 +221,7 @@ def locate(document: Document, supplied: dict[str, Any] | None = None, skipped: 
 
         found: list[Located] = []
         _walk_deployment(root, found, Scope(root, supplied), skipped=skipped)
-        found.sort(key=lambda located: located.resource.start)
+        found.sort(key=lambda located: located.resource.start)  # stable: copy instances stay in order
         document._located = tuple(found)  # type: ignore[attr-defined]
         return found
     if _looks_like_bare(root):

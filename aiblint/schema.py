@@ -423,19 +423,31 @@ def _unknown_key(
     if newer is not None:
         add("AIB011", node, f"`{extra}` needs apiVersion {newer} or later (this template uses {version})", severity)
         return
+    effect = "the service rejects it" if strict else "the service silently ignores it"
+    if not path and extra in _DEPLOYMENT_KEYS:  # no near-miss spelling: the key is from another form
+        add(
+            "AIB011",
+            node,
+            f"unknown property `{extra}` in the template: it is an ARM deployment template's key, and this file is the image template resource itself ({effect} in apiVersion {version})",
+            severity,
+        )
+        return
     alias = ALIASES.get(extra) or ("artifactTags" if extra == "tags" else None)
     suggestion = alias if alias in allowed else None
     if suggestion is None:
         close = difflib.get_close_matches(extra, sorted(allowed), n=1, cutoff=0.6)
         suggestion = close[0] if close else None
     hint = f": did you mean `{suggestion}`?" if suggestion else f" (known here: {', '.join(sorted(allowed)[:12])})"
-    effect = "the service rejects it" if strict else "the service silently ignores it"
     add(
         "AIB011",
         node,
         f"unknown property `{extra}` in {_describe(definition)}{hint} ({effect} in apiVersion {version})",
         severity,
     )
+
+
+# The top-level keys of an ARM deployment template, met at the top of a bare resource body.
+_DEPLOYMENT_KEYS = {"$schema", "contentVersion", "parameters", "variables", "functions", "resources", "outputs"}
 
 
 def _describe(definition: str) -> str:

@@ -8,8 +8,6 @@ from typing import Any
 
 from aiblint.armeval import Resolver
 from aiblint.context import FileContext
-from aiblint.diagnostics import Finding, Fix, Severity, Span
-from aiblint.jsontree import AnyNode
 from aiblint.locate import Located
 from aiblint.model import Template
 
@@ -21,6 +19,10 @@ class TemplateContext:
         self.resolver = Resolver(located.deployment, located.scope)
         self.template = Template(located, self.resolver)
         self.rule_state: dict[str, Any] = {}  # what a rule carries from one script of this template to the next
+        # where every rule reports: the file's own context (one signature, one place)
+        self.report = file.report
+        self.add = file.add
+        self.enabled = file.enabled
 
     def add_evaluation_notes(self) -> None:
         """What the evaluator had to give up on (one note per file), and unknown conditions."""
@@ -40,25 +42,6 @@ class TemplateContext:
     @property
     def is_arm(self) -> bool:
         return self.located.kind == "arm"
-
-    def report(
-        self,
-        code: str,
-        where: AnyNode | Span,
-        message: str,
-        *,
-        pointer: str | None = None,
-        severity: Severity | None = None,
-        anchor: str = "",
-        fix: Fix | tuple[int, str] | None = None,
-    ) -> None:
-        self.file.report(code, where, message, pointer=pointer, severity=severity, anchor=anchor, fix=fix)
-
-    def add(self, finding: Finding) -> None:
-        self.file.add(finding)
-
-    def enabled(self, code: str) -> bool:
-        return self.file.enabled(code)
 
     @cached_property
     def declared_api_version(self) -> str | None:

@@ -102,7 +102,33 @@ def module_patterns() -> list[Case]:
                     found.extend(_patterns_in(value(), f"{where}()"))
             else:
                 found.extend(_patterns_in(value, where))
-    return [(where, pattern, "search") for where, pattern in found]
+    methods = _methods_by_name()
+    return [(where, pattern, _method_of(where, methods)) for where, pattern in found]
+
+
+_MATCH_ONLY = {"match", "fullmatch"}
+
+
+def _methods_by_name() -> dict[str, set[str]]:
+    """For each name, the methods called on it anywhere in the package (`_X.match(...)`,
+    `module._X.search(...)`)."""
+    used: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else None
+                if name is not None:
+                    used.setdefault(name, set()).add(node.func.attr)
+    return used
+
+
+def _method_of(where: str, methods: dict[str, set[str]]) -> str:
+    """match when every call on the pattern's name in the package is match or fullmatch (the
+    engine then starts at one position only), else search (the stricter test)."""
+    name = where.split("[", 1)[0].split("(", 1)[0].rsplit(".", 1)[-1]
+    seen = methods.get(name, set())
+    return "match" if seen and seen <= _MATCH_ONLY else "search"
 
 
 def _flags(node: ast.Call) -> int:

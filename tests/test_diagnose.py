@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aiblint.diagnose import diagnose, diagnose_bytes, signatures
-from tests.conftest import SHARED
+from tests.conftest import PEAK_MB_SOURCE, SHARED
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(__file__).resolve().parent / "diagnose_samples"
@@ -250,16 +250,7 @@ def test_large_log_streams_in_bounded_memory(tmp_path):
             "Failed while waiting for packerizer: Timeout waiting for microservice to complete: 'context deadline exceeded'\n"
         )
     code = (
-        "import resource, sys, time, json\n"
-        "def peak_mb():\n"
-        "    try:\n"
-        "        for row in open('/proc/self/status'):\n"
-        "            if row.startswith('VmHWM:'):\n"
-        "                return int(row.split()[1]) / 1024  # this process's own peak (ru_maxrss survives exec)\n"
-        "    except OSError:\n"
-        "        pass\n"
-        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-        "from aiblint.cli import main\n"
+        "import sys, time, json\n" + PEAK_MB_SOURCE + "from aiblint.cli import main\n"
         "start = time.perf_counter()\n"
         "rc = main(['diagnose', '--format', 'json', sys.argv[1]])\n"
         "print(json.dumps({'rc': rc, 'seconds': time.perf_counter() - start, 'peak_mb': peak_mb()}), file=sys.stderr)\n"

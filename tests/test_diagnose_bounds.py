@@ -19,6 +19,7 @@ from aiblint.diagnose import _ERRORISH, _candidate, diagnose, diagnose_bytes, di
 from aiblint.diagnose import __name__ as _pkg  # noqa: F401  (the package under test)
 from aiblint.diagnose.reader import InputError, printable
 from aiblint.diagnose.signatures import load, prefilter
+from tests.conftest import PEAK_MB_SOURCE
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "aiblint" / "data" / "signatures.json"
@@ -107,16 +108,7 @@ def test_line_numbers_hold_across_chunk_boundaries_and_crlf_split_between_chunks
 
 
 _MEMORY = (
-    "import resource, sys, json\n"
-    "def peak_mb():\n"
-    "    try:\n"
-    "        for row in open('/proc/self/status'):\n"
-    "            if row.startswith('VmHWM:'):\n"
-    "                return int(row.split()[1]) / 1024  # this process's own peak (ru_maxrss survives exec)\n"
-    "    except OSError:\n"
-    "        pass\n"
-    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-    "from aiblint.cli import main\n"
+    "import sys, json\n" + PEAK_MB_SOURCE + "from aiblint.cli import main\n"
     "before = peak_mb()\n"
     "rc = main(['diagnose', '--format', 'json', sys.argv[1]])\n"
     "print(json.dumps({'rc': rc, 'grew_mb': peak_mb() - before, 'peak_mb': peak_mb()}), file=sys.stderr)\n"

@@ -140,14 +140,18 @@ def test_pre_commit_try_repo(tmp_path):
     (work / "bad.json").write_text((ROOT / "fixtures" / "AIB401" / "apt_plain.json").read_text())
     for args in (["init", "-q"], ["add", "-A"]):
         subprocess.run(["git", *args], cwd=work, check=True, env=env, capture_output=True)
-    result = subprocess.run(
-        [pre_commit, "try-repo", str(source), "aiblint", "--all-files"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [pre_commit, "try-repo", str(source), "aiblint", "--all-files"],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+
+    result = try_repo()
     assert result.returncode == 1, result.stdout + result.stderr
     assert "bad.json" in result.stdout and "AIB401" in result.stdout
     lines = result.stdout.splitlines()
@@ -155,12 +159,5 @@ def test_pre_commit_try_repo(tmp_path):
     assert not any(line.startswith("good.json") and (" error " in line or " warning " in line) for line in lines)
     (work / "bad.json").unlink()
     subprocess.run(["git", "add", "-A"], cwd=work, check=True, env=env, capture_output=True)
-    ok = subprocess.run(
-        [pre_commit, "try-repo", str(source), "aiblint", "--all-files"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    ok = try_repo()
     assert ok.returncode == 0, ok.stdout + ok.stderr

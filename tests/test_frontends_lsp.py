@@ -38,3 +38,65 @@ async def test_bicep_and_terraform_documents(client: LanguageClient, path: str, 
     for diagnostic in found:
         line = text.splitlines()[diagnostic.range.start.line]
         assert line[diagnostic.range.start.character :].startswith("apt-get install")
+
+
+def _apply(text: str, edits: list[types.TextEdit]) -> str:
+    """The text with LSP edits applied (positions in UTF-16 units: the fixtures are ASCII)."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    spans = sorted(
+        (
+            (starts[e.range.start.line] + e.range.start.character, starts[e.range.end.line] + e.range.end.character, e.new_text)
+            for e in edits
+        ),
+        reverse=True,
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+@pytest.mark.parametrize(("path", "language"), [("fix_bicep/main.bicep", "bicep"), ("fix_terraform/main.tf", "terraform")])
+async def test_quick_fixes_in_bicep_and_terraform(client: LanguageClient, path: str, language: str):
+    """Each quick fix, applied as the editor would, removes its finding and no syntax error appears."""
+    file = CASES / path
+    uri = file.as_uri()
+    text = file.read_text()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    fixable = [d for d in client.diagnostics.get(uri, []) if d.code in ("AIB024", "AIB303", "AIB501", "AIB502")]
+    assert {d.code for d in fixable} == {"AIB024", "AIB303", "AIB501", "AIB502"}
+    for version, diagnostic in enumerate(fixable, start=2):
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                types.TextDocumentIdentifier(uri), diagnostic.range, types.CodeActionContext(diagnostics=[diagnostic])
+            )
+        )
+        mine = [a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith(str(diagnostic.code))]
+        assert mine and mine[0].edit is not None
+        fixed = _apply(text, mine[0].edit.changes[uri])  # type: ignore[index]
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [types.TextDocumentContentChangeWholeDocument(text=fixed)],
+            )
+        )
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        after = client.diagnostics.get(uri, [])
+        assert not [d for d in after if d.code == "AIB001"]
+        same = [d for d in after if d.code == diagnostic.code and d.range.start.line == diagnostic.range.start.line]
+        assert len(same) < len(
+            [d for d in fixable if d.code == diagnostic.code and d.range.start.line == diagnostic.range.start.line]
+        )
+        # back to the original text for the next fix
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version + 100),
+                [types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)

@@ -108,7 +108,7 @@ def test_json_pieces_are_the_whole_document():
         ],
     ]
     for results in runs:
-        items = [json_format._item(d) for r in results for d in r.diagnostics]
+        items = [json_format._entry(d) for r in results for d in r.diagnostics]
         document = {"version": json_format.__version__, "diagnostics": items, "summary": summary_counts(results)}
         expected = json_format.json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
         assert json_format.render(results) == expected

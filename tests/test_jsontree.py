@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from aiblint.jsontree import (
     ArrayNode,
     JsonSyntaxError,
+    LineIndex,
     ObjectNode,
     StringNode,
     decode_bytes,
@@ -163,3 +164,35 @@ def test_arbitrary_text_parses_or_raises_its_own_error(text):
     else:
         for node in doc.walk():
             assert 0 <= node.start <= node.end <= len(doc.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('{"a" : "b"}', {"a": "b"}),  # the one-match paths: a plain name and its colon, a plain string
+        ('{"a"/* c */:1, "b" // d\n: 2}', {"a": 1, "b": 2}),  # comments between a name and its colon
+        ('{"a\\"b" : "c\\u00e9", "~/x": ["\\n", "plain"]}', {'a"b': "c\u00e9", "~/x": ["\n", "plain"]}),  # escapes
+        ('{"A": 1, "a": 2,}', {"A": 1, "a": 2}),
+        ('\ufeff{\r\n  "x": "y"\r\n}\r\n', {"x": "y"}),
+    ],
+)
+def test_the_fast_paths_give_the_same_values_and_exact_spans(text, value):
+    document = parse(text)
+    body = text.lstrip("\ufeff")
+    assert document.root.value == value
+    strings = [node for node in document.walk() if isinstance(node, StringNode)]
+    strings += [member.key for member in document.root.members]  # type: ignore[union-attr]
+    for node in strings:
+        assert json.loads(body[node.start : node.end]) == node.text  # the span is the string as written
+    assert [m.key.pointer for m in document.root.members] == [  # type: ignore[union-attr]
+        "/" + m.key.text.replace("~", "~0").replace("/", "~1")
+        for m in document.root.members  # type: ignore[union-attr]
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "a", "\n", "a\n", "\n\n", "ab\ncd", "a\r\nb\rc\n", "\r", "\r\n\r\n", "x\u2028y\nz"])
+def test_line_starts_on_every_kind_of_line_end(text):
+    import re
+
+    expected = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    assert LineIndex(text).starts == expected  # \u2028 is not a JSON line end

@@ -13,6 +13,7 @@ from aiblint.jsontree import parse
 from aiblint.locate import locate
 from aiblint.osinfo import infer
 from aiblint.template import TemplateContext
+from tests.conftest import LINUX_SOURCE, WINDOWS_SOURCE
 
 # (publisher, offer, sku) as found in ../shared/corpus/templates -> (os, family, generation)
 REAL_SOURCES = [
@@ -103,20 +104,7 @@ def test_default_vm_size_follows_the_generation():
 
 # -- the estimate model ---------------------------------------------------------------
 
-WINDOWS = {
-    "type": "PlatformImage",
-    "publisher": "MicrosoftWindowsServer",
-    "offer": "WindowsServer",
-    "sku": "2022-datacenter-azure-edition",
-    "version": "latest",
-}
-LINUX = {
-    "type": "PlatformImage",
-    "publisher": "Canonical",
-    "offer": "0001-com-ubuntu-server-jammy",
-    "sku": "22_04-lts-gen2",
-    "version": "latest",
-}
+WINDOWS, LINUX = WINDOWS_SOURCE, LINUX_SOURCE
 
 
 def _parts(source: dict, customize: list) -> dict[str, int]:

@@ -10,21 +10,9 @@ import pytest
 
 from aiblint.config import Config
 from aiblint.lint import LintOptions, lint_text
+from tests.conftest import LINUX_SOURCE, WINDOWS_SOURCE
 
-WINDOWS = {
-    "type": "PlatformImage",
-    "publisher": "MicrosoftWindowsServer",
-    "offer": "WindowsServer",
-    "sku": "2022-datacenter-azure-edition",
-    "version": "latest",
-}
-LINUX = {
-    "type": "PlatformImage",
-    "publisher": "Canonical",
-    "offer": "0001-com-ubuntu-server-jammy",
-    "sku": "22_04-lts-gen2",
-    "version": "latest",
-}
+WINDOWS, LINUX = WINDOWS_SOURCE, LINUX_SOURCE
 
 
 def _lint(source: dict, kind: str, inline: list[str], timeout: int = 60) -> dict[str, list[str]]:

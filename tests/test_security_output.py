@@ -38,7 +38,19 @@ FORBIDDEN_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028
 
 def _results(file: str = "t.json", message: str = HOSTILE) -> list[FileResult]:
     diagnostics = [
-        Diagnostic(code, severity, message, file, 1, 2, 1, 9, "/properties/customize/0/destination", anchor=message)
+        Diagnostic(
+            code,
+            severity,
+            message,
+            file,
+            1,
+            2,
+            1,
+            9,
+            "/properties/customize/0/destination",
+            anchor=message,
+            related=((HOSTILE_FILE, 3, 4, message),),  # a second location's file and label are data too
+        )
         for code, severity in (("AIB302", Severity.ERROR), ("AIB401", Severity.WARNING), ("AIB100", Severity.INFO))
     ]
     lines = LineIndex('{"a": "' + message + '"}\n')

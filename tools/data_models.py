@@ -159,9 +159,13 @@ class VmSizes(Strict):
     source: list[Text] = Field(alias="_source")
     columns: tuple[Literal["vCPUs"], Literal["memory GiB"], Text] = Field(alias="_columns")
     # the docs pages (repository path @ commit) each docs-derived row came from (tools/build_vm_sizes.py --docs)
-    from_docs: dict[Text, list[str]] | None = Field(default=None, alias="_from_docs")
+    from_docs: dict[Text, list[str]] = Field(alias="_from_docs")
+    # the rows no docs page gives (retired series), from the tool's hand-written table
+    hand_written: list[str] = Field(alias="_hand_written")
+    # the documented rows whose page states no Hyper-V generation: the tool's table gives it
+    generation_by_hand: list[str] = Field(alias="_generation_by_hand")
     sizes: dict[
-        Annotated[str, Field(pattern=r"^Standard_[A-Za-z0-9_]+$")],
+        Annotated[str, Field(pattern=r"^Standard_[A-Za-z0-9_-]+$")],
         tuple[Annotated[int, Field(gt=0)], Annotated[float, Field(gt=0)], Literal["1", "2", "12"]],
     ]
 

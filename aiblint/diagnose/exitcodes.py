@@ -24,70 +24,37 @@ class Explanation:
     success: bool = False  # the code reports success (maybe with a restart to do)
 
 
-_TABLE: dict[int, tuple[str, str | None, bool]] = {
-    1: (
-        "generic failure: the script or the last command in it failed (PowerShell turns a terminating error into 1)",
-        None,
-        False,
-    ),
-    2: (
-        "ERROR_FILE_NOT_FOUND on Windows (a path or installer that is not there); a usage error for many Linux tools",
-        None,
-        False,
-    ),
-    5: ("ERROR_ACCESS_DENIED: the step lacks the rights it needs (run it elevated, or check the file's ACL)", None, False),
-    87: (
-        "ERROR_INVALID_PARAMETER: the installer or command was given a switch or argument it does not accept",
-        "Check the installer's switches against its documentation (msiexec /?; the vendor's silent-install page).",
-        False,
-    ),
-    100: ("apt-get failed (a package not found, a held lock or a broken dependency)", None, False),
-    101: (
-        "packer-plugin-windows-update: updates were installed and a restart is pending (the plugin restarts and goes on)",
-        None,
-        True,
-    ),
-    126: (
-        "the command was found but is not executable (a script without +x, or /tmp mounted noexec as on CIS-hardened images)",
-        None,
-        False,
-    ),
-    127: ("command not found (a tool that is not installed, or a typo)", None, False),
-    1190: ("ERROR_SHUTDOWN_IS_SCHEDULED: a restart was already scheduled when another was requested", None, False),
-    1602: (
-        "ERROR_INSTALL_USEREXIT: the installer was cancelled (a dialog waited for a person)",
-        "Run the installer with its quiet switches (/qn for msiexec).",
-        False,
-    ),
-    1603: (
-        "ERROR_INSTALL_FAILURE: fatal error during an MSI installation (the installer's own log says why)",
-        "Re-run msiexec with /l*v C:\\Windows\\Temp\\install.log and print that log in the step; common causes are a missing prerequisite, a pending restart or an already-installed version.",
-        False,
-    ),
-    1618: (
-        "ERROR_INSTALL_ALREADY_RUNNING: another installation (often Windows Update) was in progress",
-        "Wait for msiexec to finish before the step (or put a WindowsRestart before it), then retry.",
-        False,
-    ),
-    1619: (
-        "ERROR_INSTALL_PACKAGE_OPEN_FAILED: the MSI package could not be opened (a failed download or a wrong path)",
-        None,
-        False,
-    ),
-    1638: ("ERROR_PRODUCT_VERSION: another version of the product is already installed", None, False),
-    1641: ("ERROR_SUCCESS_REBOOT_INITIATED: the installer succeeded and started a restart", VALID_EXIT_CODES_FIX, True),
-    3010: ("ERROR_SUCCESS_REBOOT_REQUIRED: the installer succeeded and a restart is required", VALID_EXIT_CODES_FIX, True),
-    267014: (
-        "returned by the FSLogix apps installer on a successful install during AVD builds (Azure/azvmimagebuilder pull request 52 adds it to validExitCodes)",
-        "List it in the customizer's validExitCodes: [0, 267014].",
-        True,
-    ),
-    2300218: (
-        "packer's CmdDisconnect: the remote command ended without an exit status (the connection to the VM was lost)",
-        None,
-        False,
-    ),
+# What each well-known code means, the fix where one is known, and which codes report success.
+_MEANING: dict[int, str] = {
+    1: "generic failure: the script or the last command in it failed (PowerShell turns a terminating error into 1)",
+    2: "ERROR_FILE_NOT_FOUND on Windows (a path or installer that is not there); a usage error for many Linux tools",
+    5: "ERROR_ACCESS_DENIED: the step lacks the rights it needs (run it elevated, or check the file's ACL)",
+    87: "ERROR_INVALID_PARAMETER: the installer or command was given a switch or argument it does not accept",
+    100: "apt-get failed (a package not found, a held lock or a broken dependency)",
+    101: "packer-plugin-windows-update: updates were installed and a restart is pending (the plugin restarts and goes on)",
+    126: "the command was found but is not executable (a script without +x, or /tmp mounted noexec as on CIS-hardened images)",
+    127: "command not found (a tool that is not installed, or a typo)",
+    1190: "ERROR_SHUTDOWN_IS_SCHEDULED: a restart was already scheduled when another was requested",
+    1602: "ERROR_INSTALL_USEREXIT: the installer was cancelled (a dialog waited for a person)",
+    1603: "ERROR_INSTALL_FAILURE: fatal error during an MSI installation (the installer's own log says why)",
+    1618: "ERROR_INSTALL_ALREADY_RUNNING: another installation (often Windows Update) was in progress",
+    1619: "ERROR_INSTALL_PACKAGE_OPEN_FAILED: the MSI package could not be opened (a failed download or a wrong path)",
+    1638: "ERROR_PRODUCT_VERSION: another version of the product is already installed",
+    1641: "ERROR_SUCCESS_REBOOT_INITIATED: the installer succeeded and started a restart",
+    3010: "ERROR_SUCCESS_REBOOT_REQUIRED: the installer succeeded and a restart is required",
+    267014: "returned by the FSLogix apps installer on a successful install during AVD builds (Azure/azvmimagebuilder pull request 52 adds it to validExitCodes)",
+    2300218: "packer's CmdDisconnect: the remote command ended without an exit status (the connection to the VM was lost)",
 }
+_FIX: dict[int, str] = {
+    87: "Check the installer's switches against its documentation (msiexec /?; the vendor's silent-install page).",
+    1602: "Run the installer with its quiet switches (/qn for msiexec).",
+    1603: "Re-run msiexec with /l*v C:\\Windows\\Temp\\install.log and print that log in the step; common causes are a missing prerequisite, a pending restart or an already-installed version.",
+    1618: "Wait for msiexec to finish before the step (or put a WindowsRestart before it), then retry.",
+    1641: VALID_EXIT_CODES_FIX,
+    3010: VALID_EXIT_CODES_FIX,
+    267014: "List it in the customizer's validExitCodes: [0, 267014].",
+}
+_SUCCESS = frozenset({101, 1641, 3010, 267014})  # maybe with a restart to do
 
 _HRESULT_WIN32 = {
     2: "file not found",
@@ -100,9 +67,9 @@ _HRESULT_WIN32 = {
 
 def explain(code: int) -> Explanation:
     """The meaning (and, where it is known, the fix) of one exit code as packer printed it."""
-    if code in _TABLE:
-        meaning, fix, success = _TABLE[code]
-        return Explanation(code, meaning, fix.format(code=code) if fix else None, success)
+    if code in _MEANING:
+        fix = _FIX.get(code)
+        return Explanation(code, _MEANING[code], fix.format(code=code) if fix else None, code in _SUCCESS)
     if 0x80000000 <= code <= 0xFFFFFFFF:
         signed = code - 0x100000000
         if 0x80070000 <= code <= 0x8007FFFF:  # HRESULT_FROM_WIN32

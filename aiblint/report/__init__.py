@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable
 
 from aiblint.context import FileResult
+from aiblint.diagnostics import Diagnostic
 
 FORMATS = ("text", "json", "sarif", "github", "azure", "junit", "lsp")
 
@@ -22,3 +23,13 @@ def summary_counts(results: list[FileResult]) -> dict[str, int]:
         for diagnostic in result.diagnostics:
             counts[diagnostic.severity.label + "s"] += 1
     return counts
+
+
+def message_with_related(d: Diagnostic) -> str:
+    """The message with its related locations appended, for formats that have no field for
+    them (github, azure, junit): "... (also: main.bicep:64:11 the script is loaded here)".
+    Unescaped: each format escapes the result its own way."""
+    if not d.related:
+        return d.message
+    also = "; ".join(f"{file}:{line}:{column} {what}" for file, line, column, what in d.related)
+    return f"{d.message} (also: {also})"

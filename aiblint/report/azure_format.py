@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
 from aiblint.escape import azure_data, azure_property
+from aiblint.report import message_with_related
 
 
 def render(results: list[FileResult], **_: object) -> str:
@@ -23,5 +24,5 @@ def render(results: list[FileResult], **_: object) -> str:
                 f"type={kind};sourcepath={azure_property(d.file)};linenumber={d.line};columnnumber={d.column};"
                 f"code={azure_property(d.code)};"
             )
-            lines.append(f"##vso[task.logissue {properties}]{azure_data(d.message)}")
+            lines.append(f"##vso[task.logissue {properties}]{azure_data(message_with_related(d))}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiblint.context import FileResult
 from aiblint.diagnostics import Severity
 from aiblint.escape import github_data, github_property
+from aiblint.report import message_with_related
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -21,5 +22,5 @@ def render(results: list[FileResult], **_: object) -> str:
                 f"file={github_property(d.file)},line={d.line},col={d.column},endLine={d.end_line},"
                 f"endColumn={d.end_column},title={github_property(d.code)}"
             )
-            lines.append(f"::{_LEVEL[d.severity]} {properties}::{github_data(d.message)}")
+            lines.append(f"::{_LEVEL[d.severity]} {properties}::{github_data(message_with_related(d))}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -1,4 +1,5 @@
-"""``--format json``: one object, exactly the shape in the CLI contract.
+"""``--format json``: one object, exactly the shape in the CLI contract (plus the optional
+``related`` array of second locations, only on diagnostics that have some).
 
 Written in pieces (``head``, one ``body`` per file, ``tail``) so a run streams it file by
 file (aiblint/report/stream.py); the pieces joined are ``json.dumps(document, indent=2)``.
@@ -16,8 +17,8 @@ from aiblint.escape import json_document
 from aiblint.report import summary_counts
 
 
-def _item(d: Diagnostic) -> dict[str, Any]:
-    return {
+def _entry(d: Diagnostic) -> dict[str, Any]:
+    entry: dict[str, Any] = {
         "code": d.code,
         "severity": d.severity.label,
         "message": d.message,
@@ -29,6 +30,9 @@ def _item(d: Diagnostic) -> dict[str, Any]:
         "pointer": d.pointer,
         "help": d.help,
     }
+    if d.related:  # optional: present only when there are second locations
+        entry["related"] = [location._asdict() for location in d.related_locations()]
+    return entry
 
 
 def head() -> str:
@@ -41,7 +45,7 @@ def body(result: FileResult, first: bool) -> str:
     for d in result.diagnostics:
         parts.append(
             ("\n    " if first and not parts else ",\n    ")
-            + json.dumps(_item(d), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            + json.dumps(_entry(d), indent=2, ensure_ascii=False).replace("\n", "\n    ")
         )
     return json_document("".join(parts))
 

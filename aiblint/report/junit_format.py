@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiblint.context import FileResult
 from aiblint.escape import xml
+from aiblint.report import message_with_related
 
 
 def _attr(text: str) -> str:
@@ -27,8 +28,9 @@ def render(results: list[FileResult], **_: object) -> str:
             out.append(f'    <testcase name={_attr(result.path)} classname="aiblint"/>')
         for d in result.diagnostics:
             name = _attr(f"{d.code} {d.file}:{d.line}:{d.column}")
-            message = _attr(f"{d.code} {d.message}")
-            body = xml(f"{d.file}:{d.line}:{d.column}: {d.severity.label} {d.code} {d.message}")
+            text = message_with_related(d)
+            message = _attr(f"{d.code} {text}")
+            body = xml(f"{d.file}:{d.line}:{d.column}: {d.severity.label} {d.code} {text}")
             out.append(f"    <testcase name={name} classname={_attr('aiblint.' + d.code)}>")
             out.append(f'      <failure message={message} type="{d.severity.label}">{body}</failure>')
             out.append("    </testcase>")

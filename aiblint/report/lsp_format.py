@@ -47,12 +47,12 @@ def to_lsp(d: Diagnostic, lines: LineIndex | None) -> dict[str, Any]:
                     "uri": Path(file).resolve().as_uri() if file != "<stdin>" else "untitled:stdin",
                     "range": {
                         "start": _position(lines if file == d.file else None, line, column),
-                        "end": _position(lines if file == d.file else None, line, column + 1),
+                        "end": _position(lines if file == d.file else None, end_line, end_column),
                     },
                 },
                 "message": what,
             }
-            for file, line, column, what in d.related
+            for file, line, column, end_line, end_column, what in d.related_locations()
         ]
     path = page_path(d.code)
     if path.is_file():

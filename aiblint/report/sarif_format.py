@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from aiblint import __version__
 from aiblint.context import FileResult
-from aiblint.diagnostics import Severity
+from aiblint.diagnostics import RelatedLocation, Severity
 from aiblint.escape import json_document
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -131,9 +131,11 @@ def _rule_entry(code: str) -> dict[str, Any]:
     return entry
 
 
-def _related(index: int, item: tuple[str, int, int, str], cwd: Path, root: Path) -> dict[str, Any]:
-    file, line, column, what = item
+def _related(index: int, item: RelatedLocation, cwd: Path, root: Path) -> dict[str, Any]:
+    file, line, column, end_line, end_column, what = item
     region = {"startLine": line, "startColumn": column}
+    if (end_line, end_column) > (line, column):
+        region |= {"endLine": end_line, "endColumn": end_column}
     location = artifact_location(file, cwd, root)
     return {"id": index, "message": {"text": what}, "physicalLocation": {"artifactLocation": location, "region": region}}
 
@@ -151,7 +153,7 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
             seen[(d.file, line_hash)] += 1
             entry: dict[str, Any] = {}
             if d.related:  # e.g. the loadTextContent call that loaded the script
-                entry["relatedLocations"] = [_related(i, item, cwd, root) for i, item in enumerate(d.related)]
+                entry["relatedLocations"] = [_related(i, item, cwd, root) for i, item in enumerate(d.related_locations())]
             sarif_results.append(
                 entry
                 | {

@@ -96,8 +96,13 @@ class Output:
     def _lines_of(result: FileResult, name: str, lines: Any) -> Any:
         if lines is None:
             return None
-        wanted = {n for d in result.diagnostics if d.file == name for n in (d.line, d.end_line)}
-        wanted.update(line for d in result.diagnostics for file, line, _, _ in d.related if file == name)
+        wanted: set[int] = set()
+        for d in result.diagnostics:
+            if d.file == name:  # lsp_format reads its own lines for it and its same-file related locations
+                wanted.update((d.line, d.end_line))
+                wanted.update(
+                    n for file, line, _, end_line, _, _ in d.related_locations() if file == name for n in (line, end_line)
+                )
         return _Lines(lines, wanted)
 
     def text(self, results: list[FileResult]) -> IO[str]:

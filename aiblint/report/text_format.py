@@ -31,7 +31,7 @@ def render(results: list[FileResult], *, color: bool = False, source: bool = Fal
             if source and lines is not None and d.line <= len(lines.starts):
                 out.extend(_excerpt(lines.line_text(d.line), d.column, d.end_column if d.end_line == d.line else None, color))
             if source:
-                out.extend(f"  = {what}: {file}:{line}:{column}" for file, line, column, what in d.related)
+                out.extend(_related_line(*item) for item in d.related)
     if quiet:
         return "\n".join(out) + ("\n" if out else "")
     out.append(summary_line(summary_counts(results)))
@@ -44,6 +44,11 @@ def summary_line(counts: dict[str, int]) -> str:
     if counts["infos"]:
         parts.append(_plural(counts["infos"], "info"))
     return f"{', '.join(parts)} in {_plural(counts['files'], 'file')}"
+
+
+def _related_line(file: str, line: int, column: int, what: str) -> str:
+    """A second location under the excerpt; its file name and label are data, escaped."""
+    return f"  = {terminal(what)}: {terminal(file)}:{line}:{column}"
 
 
 def _excerpt(line: str, column: int, end_column: int | None, color: bool) -> list[str]:

@@ -256,6 +256,7 @@ def _inline_or_uri(ctx: TemplateContext, kind: str, node: ObjectNode) -> None:
             second,
             f"{kind} step has both `{second.text}` and `{first.text}` (line {line}): give exactly one",
             pointer=node.pointer,
+            related=((first, f"`{first.text}` is also given"),),  # the key is inline or scriptUri (any case)
         )
     elif not inline and not uri:
         named = {m.key.text.lower(): m.key for m in node.members}
@@ -285,10 +286,12 @@ def exclusive_properties(ctx: TemplateContext) -> None:
     for distributor in ctx.template.distributors:
         if _present(distributor, "replicationRegions") and _present(distributor, "targetRegions"):
             member = distributor.member("targetRegions")
+            other = distributor.member("replicationRegions")
             ctx.report(
                 "AIB013",
                 member.key if member else _point(distributor),
                 "give either replicationRegions or targetRegions, not both (targetRegions replaces it)",
+                related=((other.key, "replicationRegions is also given"),) if other else (),
             )
     profile = ctx.template.vm_profile
     vnet = profile.get_ci("vnetConfig") if profile is not None else None
@@ -301,18 +304,24 @@ def _vnet_rules(ctx: TemplateContext, vnet: ObjectNode) -> None:
     if aci is None or not _present(vnet, "containerInstanceSubnetId"):
         return
     if _present(vnet, "proxyVmSize"):
+        proxy = vnet.member("proxyVmSize")
         ctx.report(
-            "AIB013", aci.key, "containerInstanceSubnetId cannot be combined with proxyVmSize (isolated builds use no proxy VM)"
+            "AIB013",
+            aci.key,
+            "containerInstanceSubnetId cannot be combined with proxyVmSize (isolated builds use no proxy VM)",
+            related=((proxy.key, "proxyVmSize is given"),) if proxy else (),
         )
     subnet = ctx.template.value(vnet.get_ci("subnetId"))
     aci_value = ctx.template.value(aci.value)
     if not _present(vnet, "subnetId"):
         ctx.report("AIB013", aci.key, "containerInstanceSubnetId needs subnetId (the build VM's subnet in the same VNet)")
     elif isinstance(subnet, str) and isinstance(aci_value, str):
+        given = vnet.member("subnetId")
+        related = ((given.key, "subnetId is given"),) if given else ()
         if subnet.lower() == aci_value.lower():
-            ctx.report("AIB013", aci.key, "containerInstanceSubnetId must be a different subnet from subnetId")
+            ctx.report("AIB013", aci.key, "containerInstanceSubnetId must be a different subnet from subnetId", related=related)
         elif _vnet_of(subnet) and _vnet_of(aci_value) and _vnet_of(subnet) != _vnet_of(aci_value):
-            ctx.report("AIB013", aci.key, "containerInstanceSubnetId must be in the same VNet as subnetId")
+            ctx.report("AIB013", aci.key, "containerInstanceSubnetId must be in the same VNet as subnetId", related=related)
 
 
 # -- AIB017: properties with no effect --------------------------------------------------

@@ -8,6 +8,7 @@ other code (rules.md, "one code per root cause").
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from aiblint.arm import is_expression
 from aiblint.context import FileContext
 from aiblint.diagnostics import Finding, Fix, Severity, Span
+from aiblint.editmap import EditMap
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 from aiblint.literals import PLACEHOLDER, checkable, literal, passed_text, uri_fields
 from aiblint.locate import locate
@@ -84,10 +86,19 @@ def _script_placeholders(ctx: TemplateContext, lines: AnyNode) -> list[tuple[str
     return found
 
 
+def _read_only(ctx: TemplateContext) -> tuple[str, ...]:
+    """The pointers of read-only properties (AIB015's): the service sets them and ignores what the
+    file says, so a placeholder there fails nothing; AIB015 already says to remove them."""
+    return tuple(f.node.pointer for f in ctx.schema_findings if f.code == "AIB015")
+
+
 @rule("AIB020", "error", "unreplaced placeholder", scope="template")
 def placeholder(ctx: TemplateContext) -> None:
     groups: dict[str, list[tuple[str, Span, str, bool]]] = {}
+    read_only = _read_only(ctx)
     for occurrence in _placeholders(ctx):
+        if any(occurrence[2] == p or occurrence[2].startswith(p + "/") for p in read_only):
+            continue
         groups.setdefault(occurrence[0], []).append(occurrence)
     lines = ctx.document.lines
     for text, occurrences in groups.items():
@@ -95,15 +106,17 @@ def placeholder(ctx: TemplateContext) -> None:
         first = (real or occurrences)[0]
         others = sorted({lines.position(o[1].start)[0] for o in occurrences if o is not first})
         also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
+        # every other place as a related location (its words fixed: the placeholder is the template's text)
+        related = tuple((o[1], "the same placeholder") for o in occurrences if o is not first)
         if real and "/inline/" in first[2]:
             message = f"placeholder {text} was never replaced in a script line{also}: the script runs with it as written (a download of that URL fails)"
-            ctx.report("AIB020", first[1], message, pointer=first[2])
+            ctx.report("AIB020", first[1], message, pointer=first[2], related=related)
         elif real:
             message = f"placeholder {text} was never replaced: the service receives it as written{also}"
-            ctx.report("AIB020", first[1], message, pointer=first[2])
+            ctx.report("AIB020", first[1], message, pointer=first[2], related=related)
         else:
             message = f"placeholder {text} was never replaced in free text (a tag or a step name){also}: the service stores it as written and nothing fails, but the image carries it"
-            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING)
+            ctx.report("AIB020", first[1], message, pointer=first[2], severity=Severity.WARNING, related=related)
 
 
 # -- AIB021 ---------------------------------------------------------------------------
@@ -282,9 +295,24 @@ def github_blob(ctx: TemplateContext) -> None:
             # The fix rewrites the host and drops "blob/" only; a query or fragment would be kept, so offer none then.
             exact = isinstance(node, StringNode) and node.text == value and path == match.group(4)
             fix = _raw_url_fix(node, match) if exact and isinstance(node, StringNode) else None
+            edit_map = ctx.document.edit_map
+            if (
+                fix is not None and edit_map is not None and isinstance(node, StringNode)
+            ):  # Bicep, Terraform: written in their syntax, or withheld
+                fix = _front_end_url_fix(edit_map, node, fix)
             ctx.report(
                 "AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}", fix=fix
             )
+
+
+def _front_end_url_fix(edit_map: EditMap, node: StringNode, fix: Fix) -> Fix:
+    """The URL fix in a Bicep or HCL file: the URL must be one piece of text written there."""
+    if node.file is not None:
+        return Fix.withheld_because(f"the URL is written in {node.file}")
+    offsets = [node.file_offset(i) for i in range(len(node.text) + 1)]
+    if any(a >= b for a, b in itertools.pairwise(offsets)):
+        return Fix.withheld_because("the URL is assembled from several places")
+    return edit_map.string_fix(fix.edits, fix.safe)
 
 
 def _raw_url_fix(node: StringNode, match: re.Match[str]) -> Fix:
@@ -513,7 +541,13 @@ def shared_staging(ctx: FileContext) -> None:
         if not isinstance(value, str) or not value:
             continue
         key = value.lower().rstrip("/")
-        if key in seen:
+        if key in seen and seen[key] is node:  # the instances of one resource copy loop
+            ctx.report(
+                "AIB029",
+                node,
+                f"every instance of the copy loop '{located.copy.loop if located.copy else ''}' uses this stagingResourceGroup: each template needs its own, empty group",
+            )
+        elif key in seen:
             line = ctx.document.lines.position(seen[key].start)[0]
             ctx.report(
                 "AIB029",

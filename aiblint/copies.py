@@ -1,0 +1,70 @@
+"""One finding per place for an image template that a resource-level ``copy`` loop deploys N times.
+
+Each instance is linted with its own copyIndex() (aiblint/locate.py); most of what the rules
+find is the same in every instance, at the same source position. Identical findings become
+one; a finding that only some instances have names them ("copyIndex() 0, 2 of 3"); where the
+instances' values differ at one place (a name built from copyIndex()), the first instance's
+message is kept and the others become related locations naming their iterations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiblint.diagnostics import Finding
+from aiblint.locate import CopyInstance
+
+MAX_RELATED = 20  # other instances' messages carried as related locations; the rest are counted
+
+
+def fold_instances(instances: list[tuple[CopyInstance, list[Finding]]]) -> list[Finding]:
+    """The findings of every instance of one copied image template, folded per place."""
+    if not instances:
+        return []
+    deployed = len(instances)  # a per-instance condition may skip some of the count
+    loop, count = instances[0][0].loop, instances[0][0].count
+    places: dict[tuple[str, object, str | None, int, int], dict[str, tuple[Finding, list[int]]]] = {}
+    for instance, findings in instances:
+        for finding in findings:
+            key = (finding.code, finding.severity, finding.file, finding.span.start, finding.span.end)
+            _first, indexes = places.setdefault(key, {}).setdefault(finding.message, (finding, []))
+            if not indexes or indexes[-1] != instance.index:
+                indexes.append(instance.index)
+    folded: list[Finding] = []
+    for by_message in places.values():
+        everywhere = [finding for finding, indexes in by_message.values() if len(indexes) == deployed]
+        folded.extend(everywhere)
+        varying = [(finding, indexes) for finding, indexes in by_message.values() if len(indexes) != deployed]
+        if varying:
+            folded.append(_one_for_all(varying, loop, count))
+    return folded
+
+
+def _one_for_all(varying: list[tuple[Finding, list[int]]], loop: str, count: int) -> Finding:
+    """The first instance's finding, naming its iterations; the others' messages as related."""
+    (first, indexes), others = varying[0], varying[1:]
+    where = f"copy loop '{loop}': copyIndex() {ranges(indexes)} of {count} instances"
+    if others:
+        where += "; the other instances differ, see the related locations"
+        if len(others) > MAX_RELATED:
+            where += f" ({len(others) - MAX_RELATED} more not listed)"
+    related = first.related + tuple(
+        (finding.file, finding.span.start, finding.span.end, f"copyIndex() {ranges(other)}: {finding.message}")
+        for finding, other in others[:MAX_RELATED]
+    )
+    # A fix worked out from one instance's values may be wrong for the others: none is offered.
+    return replace(first, message=f"{first.message} ({where})", related=related, fix=None)
+
+
+def ranges(indexes: list[int]) -> str:
+    """[0, 1, 2, 5] -> "0-2, 5"."""
+    parts: list[str] = []
+    start = previous = indexes[0]
+    for index in [*indexes[1:], None]:
+        if index is not None and index == previous + 1:
+            previous = index
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if index is not None:
+            start = previous = index
+    return ", ".join(parts)
