@@ -112,3 +112,25 @@ def test_json_pieces_are_the_whole_document():
         document = {"version": json_format.__version__, "diagnostics": items, "summary": summary_counts(results)}
         expected = json_format.json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
         assert json_format.render(results) == expected
+
+
+def test_sarif_pieces_are_the_indented_document(tmp_path):
+    # sarif is written result by result; the pieces must still be json.dumps(document, indent=2).
+    from aiblint.context import FileResult
+    from aiblint.diagnostics import Diagnostic, Severity
+    from aiblint.report import sarif_format
+
+    def diagnostic(code: str, line: int, related=()) -> Diagnostic:
+        return Diagnostic(code, Severity.WARNING, f"m {code}", "a.json", line, 2, line, 5, "/x", anchor="a", related=related)
+
+    runs = [
+        [],
+        [FileResult("a.json", [])],
+        [FileResult("a.json", [diagnostic("AIB401", 1), diagnostic("AIB401", 1)]), FileResult("b.json", [])],
+        [FileResult("a.json", [diagnostic("AIB002", 3, (("a.json", 1, 1, "the call"),)), diagnostic("AIB001", 2)])],
+    ]
+    for results in runs:
+        text = sarif_format.render(results, cwd=tmp_path)
+        document = json.loads(text)
+        assert text == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        assert len(document["runs"][0]["results"]) == sum(len(r.diagnostics) for r in results)
