@@ -6,7 +6,7 @@ holds 256 K characters in memory and the rest in a temporary file; of the result
 notes and internal errors are kept, if it has any. sarif, junit and lsp need the whole run
 first (totals, one rule list), so each result is compacted instead: no text, no line index
 (lsp keeps just the lines its findings stand on), no fix edits, and one help string per code;
-sarif is then written result by result (never one document string).
+sarif and junit are then written result by result (never one document string).
 The output is written at the end, as before, so a run that fails on a bad config prints no
 half report; it is byte for byte what the renderers give for the full result list.
 """
@@ -117,10 +117,11 @@ class Output:
                 from aiblint.report.text_format import summary_line
 
                 self.spool.write(summary_line(self.counts) + "\n")
-        elif self.fmt == "sarif":  # in pieces: the whole document is never one string
-            from aiblint.report import sarif_format
+        elif self.fmt in ("sarif", "junit"):  # in pieces: the whole document is never one string
+            import importlib
 
-            for piece in sarif_format.chunks(results, cwd=self.options["cwd"]):
+            module = importlib.import_module(f"aiblint.report.{self.fmt}_format")
+            for piece in module.chunks(results, cwd=self.options["cwd"]):
                 self.spool.write(piece)
         else:
             self.spool.write(renderer(self.fmt)(results, **self.options))
