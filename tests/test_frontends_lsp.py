@@ -34,7 +34,7 @@ async def test_bicep_and_terraform_documents(client: LanguageClient, path: str, 
     )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     found = [d for d in client.diagnostics.get(uri, []) if d.code == "AIB401"]
-    assert found  # only the document's own findings: the loaded script's are in its own file
+    assert found  # only the document's own findings: the loaded script's are published for that file
     for diagnostic in found:
         line = text.splitlines()[diagnostic.range.start.line]
         assert line[diagnostic.range.start.character :].startswith("apt-get install")
@@ -100,3 +100,40 @@ async def test_quick_fixes_in_bicep_and_terraform(client: LanguageClient, path: 
             )
         )
         await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+
+async def _diagnostics_of(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    """Waits for the server to publish diagnostics for ``uri`` (other files come first or later)."""
+    for _ in range(10):
+        if uri in client.diagnostics:
+            return client.diagnostics[uri]
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return client.diagnostics.get(uri, [])
+
+
+async def test_a_loaded_scripts_findings_are_shown_in_the_script(client: LanguageClient):
+    # The CLI reports scripts/setup.sh:3:6 (loaded by main.bicep:64:11); the editor shows it there too,
+    # with the load call as related information, and forgets it when main.bicep closes.
+    file = CASES / "bicep_linux" / "main.bicep"
+    script = (CASES / "bicep_linux" / "scripts" / "setup.sh").resolve()
+    uri, script_uri = file.resolve().as_uri(), script.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="bicep", version=1, text=file.read_text()))
+    )
+    found = [d for d in await _diagnostics_of(client, script_uri) if d.code == "AIB401"]
+    assert len(found) == 1
+    start = found[0].range.start
+    assert (start.line, start.character) == (2, 5)
+    assert script.read_text().splitlines()[2][5:].startswith("apt-get install")
+    (related,) = found[0].related_information or []
+    assert related.location.uri == uri
+    assert (related.location.range.start.line, related.location.range.start.character) == (63, 10)
+    assert related.message == "the script is loaded here"
+    assert all(d.code != "AIB401" or d.range.start.line != 2 for d in client.diagnostics.get(uri, []))
+
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+    for _ in range(10):
+        if not client.diagnostics.get(script_uri):
+            break
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert script_uri in client.diagnostics and len(client.diagnostics[script_uri]) == 0
