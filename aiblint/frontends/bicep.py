@@ -250,6 +250,7 @@ class Evaluator:
             return v.json_file_nodes(loaded.text, loaded.display)
         loaded_text = v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
         loaded_text.loaded_by = (unit.file, start, end)
+        loaded_text.verbatim = True
         return loaded_text
 
 

@@ -74,12 +74,21 @@ class _Render:
     end: int
     budget: int = MAX_RENDERED
     iterations: int = MAX_ITERATIONS
+    in_file: bool = False  # a templatefile(): a substituted value points at its `${`
     open_strips: set[int] = field(default_factory=set)  # where a `${~` / `%{~` starts
     close_strips: set[int] = field(default_factory=set)  # where a `~}` ends
 
 
 def render(
-    evaluator: Any, node: Any, begin: int, stop: int, start: int, end: int, scope: dict[str, AnyNode], escapes: bool
+    evaluator: Any,
+    node: Any,
+    begin: int,
+    stop: int,
+    start: int,
+    end: int,
+    scope: dict[str, AnyNode],
+    escapes: bool,
+    in_file: bool = False,
 ) -> StringNode | None:
     """The template ``node`` whose text runs over [begin, stop) (a quoted string's inside,
     a heredoc's body) as one string node spanning [start, end); None when unknown."""
@@ -88,7 +97,7 @@ def render(
     raw = unit.text[begin:stop]
     if not markers and "$${" not in raw and "%%{" not in raw and not (escapes and "\\" in raw):
         return v.string(raw, list(range(begin, stop + 1)), start, end, unit.file)  # the usual case: as written
-    state = _Render(evaluator, escapes, start, end)
+    state = _Render(evaluator, escapes, start, end, in_file=in_file)
     if markers:
         _strips(unit, markers, state)
     decoder = Decoder(start, end, unit.file)
@@ -187,7 +196,7 @@ def _interpolation(state: _Render, item: Any, scope: dict[str, AnyNode], out: De
     if state.budget < 0:
         raise Unknown
     item_start, item_end = unit.at(item)
-    if piece.file != unit.file:  # written in another file: its characters point at the `${`
+    if state.in_file and piece.file != unit.file:  # written in the .tf file: its characters point at the `${`
         piece = v.literal_string(piece.text, item_start, item_end, unit.file)
     out.value(piece, item_start)
 
@@ -279,7 +288,7 @@ def templatefile(
     elif not v.is_unknown(variables):
         return None  # not an object: Terraform refuses the call
     length = len(unit.text)
-    rendered = render(evaluator, heredoc, 0, length, 0, length, scope, escapes=False)
+    rendered = render(evaluator, heredoc, 0, length, 0, length, scope, escapes=False, in_file=True)
     if not isinstance(rendered, StringNode):
         return None
     offsets = [rendered.file_offset(i) for i in range(len(rendered.text))] + [length]

@@ -390,6 +390,7 @@ class Evaluator:
                 return self._templatefile(node, loaded, args[1] if len(args) == 2 else None)
             loaded_text = v.string(loaded.text, list(range(len(loaded.text) + 1)), 0, len(loaded.text), loaded.display)
             loaded_text.loaded_by = (unit.file, start, end)
+            loaded_text.verbatim = True
             return loaded_text
         if name in ("join", "split") and len(args) == 2:
             args = [args[1], args[0]]  # HCL puts the separator first; Bicep last
