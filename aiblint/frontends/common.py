@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiblint.frontends import values as v
 from aiblint.jsontree import StringNode
+from aiblint.scripts.spans import CharOffsets
+
+
+class SourceUnit:
+    """One parsed file: its text, tree-sitter's byte offsets read as character offsets, and
+    the notes it adds to the run."""
+
+    text: str
+    file: str | None  # None: the linted file itself
+    chars: CharOffsets  # of the text the grammar parsed
+    notes: list[str]
+    shift = 0  # characters the grammar saw before the text (a template file parsed in a wrapper)
+
+    def at(self, node: Any) -> tuple[int, int]:
+        shift = self.shift
+        if self.chars.ascii:  # the usual file: bytes are characters
+            return node.start_byte - shift, node.end_byte - shift
+        return self.chars.char(node.start_byte) - shift, self.chars.char(node.end_byte) - shift
+
+    def source(self, node: Any) -> str:
+        start, end = self.at(node)
+        return self.text[start:end]
+
+    def note(self, node: Any, message: str) -> None:
+        line = self.text.count("\n", 0, self.at(node)[0]) + 1
+        self.notes.append(f"{self.file + ':' if self.file else ''}line {line}: {message}")
 
 
 class Malformed(Exception):

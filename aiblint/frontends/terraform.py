@@ -16,6 +16,7 @@ from typing import Any
 
 from aiblint.editmap import EditMap, NoLiterals
 from aiblint.frontends import values as v
+from aiblint.frontends.common import SourceUnit
 from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.hcl_loops import instances
 from aiblint.frontends.hcl_scan import parse_hcl
@@ -29,7 +30,7 @@ _WRAPPERS = ("literal_value", "collection_value", "template_expr")
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
-class Unit:
+class Unit(SourceUnit):
     def __init__(
         self, text: str, file: str | None, notes: list[str], errors: list[tuple[int, str]], wrapper: tuple[str, str] | None = None
     ) -> None:
@@ -56,20 +57,6 @@ class Unit:
                 stack.extend(node.items)
             elif isinstance(node, ObjectNode):
                 stack.extend(m.value for m in node.members)
-
-    def at(self, node: Any) -> tuple[int, int]:
-        shift = self.shift
-        if self.chars.ascii:  # the usual file: bytes are characters
-            return node.start_byte - shift, node.end_byte - shift
-        return self.chars.char(node.start_byte) - shift, self.chars.char(node.end_byte) - shift
-
-    def source(self, node: Any) -> str:
-        start, end = self.at(node)
-        return self.text[start:end]
-
-    def note(self, node: Any, message: str) -> None:
-        line = self.text.count("\n", 0, self.at(node)[0]) + 1
-        self.notes.append(f"{self.file + ':' if self.file else ''}line {line}: {message}")
 
     def blocks(self) -> list[Any]:
         body = self.tree.root_node.named_children
