@@ -154,7 +154,8 @@ class FixSession:
     refused: list[str] = field(default_factory=list)
     # Fixes a Bicep or Terraform file cannot take (the JSON twin would): "file:line:col: CODE: why"
     withheld: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # file, line, column, code, why
-    loaded_done: set[Path] = field(default_factory=set)  # script files a template loads, fixed once a run
+    # Script files templates load, fixed once a run: the edits applied (or shown) in each
+    loaded_done: dict[Path, set[tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
 
     def run(self, display: str, path: Path | None, data: bytes, lint: Callable[[str], list[Diagnostic]]) -> bytes:
         """The file's bytes after fixing (written to disk unless --diff); then the fixes in
@@ -200,10 +201,12 @@ class FixSession:
             chosen = choose(diagnostics, self.unsafe)
             if not chosen:
                 continue
+            edits = {d.fix.edits for d in chosen if d.fix is not None}
             if target in self.loaded_done:
-                self.refused.append(f"{_printable(shown)}: fixed once in this run; run again for the fixes another template asks")
+                if edits - self.loaded_done[target]:  # another template asks for more than was fixed
+                    self.refused.append(f"{_printable(shown)}: fixed once in this run; run again for the fixes another template asks")
                 continue
-            self.loaded_done.add(target)
+            self.loaded_done[target] = edits
             from aiblint.safe_read import ReadError, read_limited
 
             try:

@@ -100,6 +100,7 @@ def test_diff_shows_the_loaded_script_and_writes_nothing(tmp_path: Path) -> None
     assert "+++ b/scripts/setup.sh" in run.stdout and "+sudo apt-get install -y nginx" in run.stdout
     assert run.stdout.count("+++ b/scripts/setup.sh") == 1  # once, though both templates load it
     assert (folder / "scripts" / "setup.sh").read_bytes() == SCRIPT.encode()
+    assert "fixed once in this run" not in run.stderr  # the second template asks for the same fixes
 
 
 def test_a_script_loaded_by_two_templates_is_written_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
