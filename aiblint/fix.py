@@ -204,7 +204,9 @@ class FixSession:
             edits = {d.fix.edits for d in chosen if d.fix is not None}
             if target in self.loaded_done:
                 if edits - self.loaded_done[target]:  # another template asks for more than was fixed
-                    self.refused.append(f"{_printable(shown)}: fixed once in this run; run again for the fixes another template asks")
+                    self.refused.append(
+                        f"{_printable(shown)}: fixed once in this run; run again for the fixes another template asks"
+                    )
                 continue
             self.loaded_done[target] = edits
             from aiblint.safe_read import ReadError, read_limited
