@@ -44,6 +44,9 @@ class Fix:
     # Why no edit is offered where the JSON twin would have one (a Bicep or HCL file whose
     # text to change is computed, or written in another file); ``edits`` is then empty.
     withheld: str = ""
+    # The file the edits are in when it is not the linted one: a script file a Bicep or
+    # Terraform file loads and uses as written (its display path, as Diagnostic.file).
+    file: str | None = None
 
     @classmethod
     def withheld_because(cls, reason: str) -> Fix:

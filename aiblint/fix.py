@@ -154,18 +154,25 @@ class FixSession:
     refused: list[str] = field(default_factory=list)
     # Fixes a Bicep or Terraform file cannot take (the JSON twin would): "file:line:col: CODE: why"
     withheld: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # file, line, column, code, why
+    # Script files templates load, fixed once a run: the edits applied (or shown) in each
+    loaded_done: dict[Path, set[tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
 
     def run(self, display: str, path: Path | None, data: bytes, lint: Callable[[str], list[Diagnostic]]) -> bytes:
-        """The file's bytes after fixing (written to disk unless --diff)."""
+        """The file's bytes after fixing (written to disk unless --diff); then the fixes in
+        the script files it loads as written (loaded.py)."""
         last_withheld: list[tuple[str, int, int, str, str]] = []
+        last_loaded: list[Diagnostic] = []
 
         def own(text: str) -> list[Diagnostic]:
             found = lint(text)
             last_withheld[:] = [_withheld(d) for d in found if d.fix is not None and d.fix.withheld]
+            last_loaded[:] = [d for d in found if d.fix is not None and d.fix.file is not None and d.fix.edits]
             return [d for d in found if d.file == display]
 
         fixed, applied = fix_bytes(data, own, self.unsafe)
         self.withheld.extend(last_withheld)
+        if last_loaded:
+            self._fix_loaded(display, path, last_loaded)
         if not applied:
             return data
         if path is None or path.is_symlink():
@@ -177,6 +184,47 @@ class FixSession:
             return data
         write_atomically(path, fixed)
         return fixed
+
+    def _fix_loaded(self, display: str, path: Path | None, found: list[Diagnostic]) -> None:
+        """Plain text fixes in the script files the template loads as written (``file()``,
+        ``loadTextContent``): each file inside the repository, not a symbolic link, written
+        once a run however many templates load it."""
+        by_file: dict[str, list[Diagnostic]] = {}
+        for d in found:
+            assert d.fix is not None and d.fix.file is not None
+            by_file.setdefault(d.fix.file, []).append(d)
+        for shown, diagnostics in by_file.items():
+            target = _loaded_path(display, path, shown)
+            if target is None:
+                self.refused.append(f"{_printable(shown)}: not fixed (not a file inside the repository, or a symbolic link)")
+                continue
+            chosen = choose(diagnostics, self.unsafe)
+            if not chosen:
+                continue
+            edits = {d.fix.edits for d in chosen if d.fix is not None}
+            if target in self.loaded_done:
+                if edits - self.loaded_done[target]:  # another template asks for more than was fixed
+                    self.refused.append(
+                        f"{_printable(shown)}: fixed once in this run; run again for the fixes another template asks"
+                    )
+                continue
+            self.loaded_done[target] = edits
+            from aiblint.safe_read import ReadError, read_limited
+
+            try:
+                data = read_limited(target)
+                text, bom, codec = split_bom(data)
+            except (ReadError, UnicodeDecodeError):
+                continue  # the template's lint said why it could not read it
+            fixes = [d.fix for d in chosen if d.fix is not None]
+            if any(end > len(text) for fix in fixes for _, end, _ in fix.edits):
+                continue  # changed since it was linted
+            fixed = bom + apply(text, fixes).encode(codec, errors="surrogatepass")
+            self.applied.extend((shown, Applied(d.code, d.line, d.column, describe(d.fix, text))) for d in chosen if d.fix)
+            if self.write:
+                write_atomically(target, fixed)
+            else:
+                self.diffs.append(unified_diff(shown, data, fixed))
 
     def summary(self) -> list[str]:
         verb = "fixed" if self.write else "would fix"
@@ -200,6 +248,24 @@ class FixSession:
             return []
         head = f"{len(lines)} fix{'es' if len(lines) > 1 else ''} not offered (the JSON twin would get them):"
         return [head, *(f"  {_printable(line)}" for line in lines)]
+
+
+def _loaded_path(display: str, path: Path | None, shown: str) -> Path | None:
+    """The file a template shown as ``display`` (at ``path``) loads as ``shown``: inside the
+    template's repository, and not through a symbolic link; None otherwise."""
+    if path is None:
+        return None
+    from aiblint.frontends.loader import repository_root
+
+    candidate = path.parent / os.path.relpath(shown, os.path.dirname(display) or ".")
+    try:
+        resolved = candidate.resolve()
+        if candidate.is_symlink() or not resolved.is_file():
+            return None
+    except OSError:
+        return None
+    root = repository_root(path)
+    return resolved if resolved.is_relative_to(root) else None
 
 
 def _withheld(d: Diagnostic) -> tuple[str, int, int, str, str]:

@@ -101,6 +101,9 @@ class MappedStringNode(StringNode):
     # Where the text was loaded from another file (``loadTextContent``, ``file()``): the
     # call's (file or None, start, end), shown as the finding's related location.
     loaded_by: tuple[str | None, int, int] | None = None
+    # The text is that file's own, character for character (not rendered from a template):
+    # a fix may edit the file itself.
+    verbatim: bool = False
 
     def file_offset(self, index: int) -> int:
         if not self.offsets:

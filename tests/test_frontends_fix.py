@@ -26,7 +26,7 @@ EXPECTED = {
 }
 WITHHELD = {
     "fix_bicep/main.bicep": [("main.bicep", "AIB401", "computed by an expression")],  # join([...], ' ')
-    "fix_terraform/main.tf": [("scripts/setup.sh", "AIB401", "the script is written in")],  # file()
+    "fix_terraform/main.tf": [],  # the file() script's fix is applied in that file (test_loaded_fix.py)
 }
 
 
@@ -111,18 +111,21 @@ def test_withheld_fixes_are_counted_with_their_reason(case: str, tmp_path: Path)
     session.run(path.name, path, path.read_bytes(), _linter(path))
     summary = session.withheld_summary()
     expected = WITHHELD[case]
+    if not expected:
+        assert summary == []
+        return
     assert summary[0].startswith(f"{len(expected)} fix")
     for (file, code, reason), line in zip(expected, summary[1:], strict=True):
         assert file in line and code in line and reason in line
 
 
 def test_the_cli_says_how_many_fixes_were_not_offered(tmp_path: Path) -> None:
-    path = _copy("fix_terraform/main.tf", tmp_path)
+    path = _copy("fix_bicep/main.bicep", tmp_path)
     run = subprocess.run(
         [sys.executable, "-m", "aiblint", "--fix", "--unsafe-fixes", str(path)], capture_output=True, text=True, cwd=path.parent
     )
     assert "aiblint: note: 1 fix not offered" in run.stderr
-    assert "scripts/setup.sh:2:6: AIB401" in run.stderr
+    assert "main.bicep:" in run.stderr and "AIB401: the text to change is computed by an expression" in run.stderr
     assert "apt-get install -y curl" in path.read_text()
 
 

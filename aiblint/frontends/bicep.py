@@ -20,6 +20,7 @@ from typing import Any
 from aiblint.editmap import EditMap
 from aiblint.frontends import values as v
 from aiblint.frontends.bicep_syntax import Unit, is_spread
+from aiblint.frontends.common import Decoder, Malformed
 from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode
@@ -250,6 +251,7 @@ class Evaluator:
             return v.json_file_nodes(loaded.text, loaded.display)
         loaded_text = v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
         loaded_text.loaded_by = (unit.file, start, end)
+        loaded_text.verbatim = True
         return loaded_text
 
 
@@ -291,59 +293,48 @@ def _string(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
     interpolations = {unit.at(c)[0]: c for c in node.named_children if c.type == "interpolation"}
     if not interpolations and "\\" not in raw:  # the usual case: the characters as written
         return v.string(raw[1:-1], list(range(start + 1, end)), start, end, unit.file)
-    parts: list[StringNode] = []
-    chars: list[str] = []
-    offsets: list[int] = []
-    i = start + 1
-    stop = end - 1
+    out = Decoder(start, end, unit.file)
     text = unit.text
-
-    def flush() -> None:
-        if chars:
-            parts.append(v.string("".join(chars), [*offsets, i], start, end, unit.file))
-            chars.clear()
-            offsets.clear()
-
+    i, stop = start + 1, end - 1
     while i < stop:
         if i in interpolations:
-            flush()
             inner = interpolations[i]
-            expression = [c for c in inner.named_children]
+            expression = inner.named_children
             value = ev.eval(expression[0], scope) if expression else None
-            if value is None or v.is_unknown(value):
-                return v.unknown("variables", raw[:80], start, end, unit.file)
-            piece = v.as_string(value)
+            piece = None if value is None or v.is_unknown(value) else v.as_string(value)
             if piece is None:
                 return v.unknown("variables", raw[:80], start, end, unit.file)
-            parts.append(piece)
+            out.value(piece, i)
             i = unit.at(inner)[1]
             continue
-        char = text[i]
-        if char == "\\" and i + 1 < stop:
-            escape = text[i + 1]
-            if escape in _ESCAPES:
-                chars.append(_ESCAPES[escape])
-                offsets.append(i)
-                i += 2
+        if text[i] == "\\" and i + 1 < stop:
+            try:
+                after = _escape(text, i, out)
+            except Malformed:
+                return None
+            if after:
+                i = after
                 continue
-            if escape == "u" and text.startswith("{", i + 2):
-                close = text.find("}", i + 3)
-                try:
-                    chars.append(chr(int(text[i + 3 : close], 16)))
-                except ValueError:
-                    return None
-                offsets.append(i)
-                i = close + 1
-                continue
-        chars.append(char)
-        offsets.append(i)
+        out.add(text[i], i)
         i += 1
-    flush()
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
-        return v.string("", [start + 1], start, end, unit.file)
-    return v.join_strings(parts, start, end, unit.file)
+    out.flush(i)
+    return out.result(start + 1)
+
+
+def _escape(text: str, i: int, out: Decoder) -> int:
+    """A ``\\`` escape at ``i`` decoded into ``out``: where the text goes on (0: not an escape)."""
+    escape = text[i + 1]
+    if escape in _ESCAPES:
+        out.add(_ESCAPES[escape], i)
+        return i + 2
+    if escape == "u" and text.startswith("{", i + 2):
+        close = text.find("}", i + 3)
+        try:
+            out.add(chr(int(text[i + 3 : close], 16)), i)
+        except ValueError:
+            raise Malformed from None
+        return close + 1
+    return 0
 
 
 def _number(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
@@ -519,29 +510,30 @@ def _operate(op: str, a: Any, b: Any) -> Any:
     return _NONE
 
 
+def _fields(node: Any, *names: str) -> list[Any] | None:
+    """The node's children by these field names; None when one is missing (a syntax error)."""
+    found = [node.child_by_field_name(name) for name in names]
+    return None if any(child is None for child in found) else found
+
+
 def _unary(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
-    unit = scope.unit
-    start, end = unit.at(node)
-    operator = node.child_by_field_name("operator")
-    argument = node.child_by_field_name("argument")
-    if operator is None or argument is None:
-        return None
-    value = ev.eval(argument, scope)
-    op = unit.source(operator)
+    fields = _fields(node, "operator", "argument")
+    value = ev.eval(fields[1], scope) if fields is not None else None
+    op = scope.unit.source(fields[0]) if fields is not None else ""
     if op == "!" and isinstance(value, LiteralNode) and isinstance(value.literal, bool):
-        return v.boolean(not value.literal, start, end, unit.file)
+        return v.boolean(not value.literal, *scope.unit.at(node), scope.unit.file)
     if op == "-" and isinstance(value, NumberNode):
-        return v.number(-value.number, start, end, unit.file)
+        return v.number(-value.number, *scope.unit.at(node), scope.unit.file)
     return None
 
 
 def _member(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
     unit = scope.unit
     start, end = unit.at(node)
-    target_node = node.child_by_field_name("object")
-    prop = node.child_by_field_name("property")
-    if target_node is None or prop is None:
+    fields = _fields(node, "object", "property")
+    if fields is None:
         return None
+    target_node, prop = fields
     name = unit.source(prop)
     if target_node.type == "identifier":
         symbol = unit.source(target_node)
@@ -581,11 +573,8 @@ def _resource_property(ev: Evaluator, symbol: str, name: str, node: Any, scope: 
 
 
 def _subscript(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
-    target_node = node.child_by_field_name("object")
-    index_node = node.child_by_field_name("index")
-    if target_node is None or index_node is None:
-        return None
-    return _index(ev.eval(target_node, scope), ev.eval(index_node, scope))
+    fields = _fields(node, "object", "index")
+    return None if fields is None else _index(ev.eval(fields[0], scope), ev.eval(fields[1], scope))
 
 
 def _index(target: AnyNode, index: AnyNode) -> AnyNode | None:

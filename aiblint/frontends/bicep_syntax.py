@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from aiblint.frontends.common import SourceUnit
 from aiblint.scripts.spans import CharOffsets
 
 
@@ -44,7 +45,7 @@ def for_the_grammar(text: str) -> str:
     return text
 
 
-class Unit:
+class Unit(SourceUnit):
     """One parsed Bicep file and its declarations."""
 
     def __init__(self, text: str, file: str | None, path: Path | None, notes: list[str], errors: list[tuple[int, str]]) -> None:
@@ -63,19 +64,6 @@ class Unit:
         self.notes = notes
         self.errors = errors
         self._collect()
-
-    def at(self, node: Any) -> tuple[int, int]:
-        return self.chars.char(node.start_byte), self.chars.char(node.end_byte)
-
-    def source(self, node: Any) -> str:
-        start, end = self.at(node)
-        return self.text[start:end]
-
-    def note(self, node: Any, message: str) -> None:
-        start, _ = self.at(node)
-        line = self.text.count("\n", 0, start) + 1
-        where = f"{self.file}:" if self.file else ""
-        self.notes.append(f"{where}line {line}: {message}")
 
     def _collect(self) -> None:
         for child in self.tree.root_node.named_children:

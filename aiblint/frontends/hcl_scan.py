@@ -301,11 +301,12 @@ def _language() -> Any:
     return tree_sitter.Language(tree_sitter_hcl.language())
 
 
-def parse_hcl(data: bytes) -> Any:
-    """Only the blocks the front end reads (hcl_scan), or the whole file when the scan is unsure."""
+def parse_hcl(data: bytes, whole: bool = False) -> Any:
+    """Only the blocks the front end reads (hcl_scan), or the whole file when the scan is unsure
+    or ``whole`` is asked (a template file, which is no module)."""
     import tree_sitter
 
-    spans = wanted_ranges(data)
+    spans = None if whole else wanted_ranges(data)
     if spans is None:
         return tree_sitter.Parser(_language()).parse(data)
     if not spans:

@@ -53,7 +53,7 @@ class Loader:
     files: dict[Path, LoadedFile] = field(default_factory=dict)
     lines: dict[str, LineIndex] = field(default_factory=dict)
     _folders: dict[Path, Path] = field(default_factory=dict)
-    parsed: dict[Path, Any] = field(default_factory=dict)  # a front end's parse of a loaded file, reused
+    parsed: dict[Any, Any] = field(default_factory=dict)  # a front end's parse of a loaded file (by path, or a key), reused
 
     @classmethod
     def for_file(cls, path: Path | None) -> Loader:

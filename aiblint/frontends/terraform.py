@@ -16,26 +16,30 @@ from typing import Any
 
 from aiblint.editmap import EditMap, NoLiterals
 from aiblint.frontends import values as v
+from aiblint.frontends.common import SourceUnit
 from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.hcl_loops import instances
 from aiblint.frontends.hcl_scan import parse_hcl
-from aiblint.frontends.loader import Loader, LoadError
+from aiblint.frontends.hcl_template import MAX_LOOP_ITEMS, heredoc_of, render, templatefile, wrap
+from aiblint.frontends.loader import LoadedFile, Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode, parse
 from aiblint.scripts.spans import CharOffsets
 
 IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
-MAX_LOOP_ITEMS = 200
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _WRAPPERS = ("literal_value", "collection_value", "template_expr")
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
-class Unit:
-    def __init__(self, text: str, file: str | None, notes: list[str], errors: list[tuple[int, str]]) -> None:
+class Unit(SourceUnit):
+    def __init__(
+        self, text: str, file: str | None, notes: list[str], errors: list[tuple[int, str]], wrapper: tuple[str, str] | None = None
+    ) -> None:
         self.text = text
         self.file = file
-        self.chars = CharOffsets(text)
-        self.tree = parse_hcl(self.chars.data)
+        # a template file is parsed as a heredoc's body (wrapper: the text around it); offsets shift back
+        self.shift = len(wrapper[0]) if wrapper else 0
+        self.chars = CharOffsets(wrapper[0] + text + wrapper[1] if wrapper else text)
+        self.tree = parse_hcl(self.chars.data, whole=wrapper is not None)
         self.notes = notes
         self.errors = errors
         # Where a fix lands (asked on demand); it learns the heredocs read as JSON
@@ -53,19 +57,6 @@ class Unit:
                 stack.extend(node.items)
             elif isinstance(node, ObjectNode):
                 stack.extend(m.value for m in node.members)
-
-    def at(self, node: Any) -> tuple[int, int]:
-        if self.chars.ascii:  # the usual file: bytes are characters
-            return node.start_byte, node.end_byte
-        return self.chars.char(node.start_byte), self.chars.char(node.end_byte)
-
-    def source(self, node: Any) -> str:
-        start, end = self.at(node)
-        return self.text[start:end]
-
-    def note(self, node: Any, message: str) -> None:
-        line = self.text.count("\n", 0, self.at(node)[0]) + 1
-        self.notes.append(f"{self.file + ':' if self.file else ''}line {line}: {message}")
 
     def blocks(self) -> list[Any]:
         body = self.tree.root_node.named_children
@@ -118,12 +109,15 @@ class Module:
 
 
 class Evaluator:
-    def __init__(self, unit: Unit, loader: Loader, path: Path | None, display: str, module: Module | None = None) -> None:
+    def __init__(
+        self, unit: Unit, loader: Loader, path: Path | None, display: str, module: Module | None = None, in_template: bool = False
+    ) -> None:
         self.unit = unit
         self.loader = loader
         self.path = path
         self.display = display
         self.module = module or Module()
+        self.in_template = in_template  # a templatefile(): only its variables are known
 
     def collect(self) -> None:
         for block in self.unit.blocks():
@@ -236,7 +230,7 @@ class Evaluator:
         if root == "local" and attr is not None:
             owner, expression = self.module.locals.get(attr, (self, None))
             return (owner._cached(f"local:{attr}", expression) if expression is not None else None), rest[1:]
-        if root == "path" and attr in ("module", "root", "cwd"):
+        if root == "path" and attr in ("module", "root", "cwd") and not self.in_template:
             return v.literal_string(".", start, end, unit.file), rest[1:]
         return None, rest
 
@@ -306,7 +300,7 @@ class Evaluator:
     def _quoted(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         unit = self.unit
         start, end = unit.at(node)
-        return self._template(node, start + 1, end - 1, start, end, scope, escapes=True)
+        return render(self, node, start + 1, end - 1, start, end, scope, escapes=True)
 
     def _heredoc(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         unit = self.unit
@@ -316,84 +310,12 @@ class Evaluator:
             return None
         body_start = unit.text.find("\n", unit.at(marks[0])[1]) + 1
         body_end = unit.text.rfind("\n", body_start - 1, unit.at(marks[-1])[0]) + 1
-        value = self._template(node, body_start, body_end, start, end, scope, escapes=False)
+        value = render(self, node, body_start, body_end, start, end, scope, escapes=False)
         if value is None or not isinstance(value, StringNode):
             return None
         if unit.source(node.named_children[0]).startswith("<<-"):
             value = _strip_indent(value)
         return value
-
-    def _template(
-        self, node: Any, begin: int, stop: int, start: int, end: int, scope: dict[str, AnyNode], escapes: bool
-    ) -> AnyNode | None:
-        unit = self.unit
-        text = unit.text
-        raw = text[begin:stop]
-        if "$" not in raw and "%" not in raw and not (escapes and "\\" in raw):
-            return v.string(raw, list(range(begin, stop + 1)), start, end, unit.file)  # the usual case: as written
-        islands: dict[int, Any] = {}
-        for child in node.named_children:
-            if child.type == "template_interpolation":
-                islands[unit.at(child)[0]] = child
-            elif child.type == "template_directive":
-                return None  # %{ if } / %{ for }: not evaluated
-        raw = text[begin:stop]
-        if not islands and "$${" not in raw and "%%{" not in raw and not (escapes and "\\" in raw):
-            return v.string(raw, list(range(begin, stop + 1)), start, end, unit.file)  # the usual case: as written
-        parts: list[StringNode] = []
-        chars: list[str] = []
-        offsets: list[int] = []
-        i = begin
-
-        def flush() -> None:
-            if chars:
-                parts.append(v.string("".join(chars), [*offsets, i], start, end, unit.file))
-                chars.clear()
-                offsets.clear()
-
-        while i < stop:
-            if i in islands:
-                flush()
-                island = islands[i]
-                inner = [c for c in island.named_children if c.type == "expression"]
-                value = self._eval(inner[0], scope) if inner else None
-                if value is None or v.is_unknown(value):
-                    return None
-                piece = v.as_string(value)
-                if piece is None:
-                    return None
-                parts.append(piece)
-                i = unit.at(island)[1]
-                continue
-            if text.startswith(("$${", "%%{"), i):
-                chars.extend(text[i + 1 : i + 3])
-                offsets.extend([i, i + 2])
-                i += 3
-                continue
-            char = text[i]
-            if escapes and char == "\\" and i + 1 < stop:
-                escape = text[i + 1]
-                if escape in _ESCAPES:
-                    chars.append(_ESCAPES[escape])
-                    offsets.append(i)
-                    i += 2
-                    continue
-                if escape in "uU":
-                    width = 4 if escape == "u" else 8
-                    try:
-                        chars.append(chr(int(text[i + 2 : i + 2 + width], 16)))
-                    except ValueError:
-                        return None
-                    offsets.append(i)
-                    i += 2 + width
-                    continue
-            chars.append(char)
-            offsets.append(i)
-            i += 1
-        flush()
-        if not parts:
-            return v.string("", [begin], start, end, unit.file)
-        return parts[0] if len(parts) == 1 else v.join_strings(parts, start, end, unit.file)
 
     def _for(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         unit = self.unit
@@ -420,6 +342,18 @@ class Evaluator:
             results.append(self.eval(body[0], inner))
         return v.arr(results, start, end, unit.file)
 
+    def _templatefile(self, call: Any, loaded: LoadedFile, variables: AnyNode | None) -> AnyNode | None:
+        key = ("template", loaded.path)
+        unit = self.loader.parsed.get(key)
+        if unit is None:  # parsed once, however many calls render it
+            unit = self.loader.parsed[key] = Unit(loaded.text, loaded.display, self.unit.notes, [], wrap(loaded.text))
+        heredoc = heredoc_of(unit.tree)
+        if heredoc is None:
+            self.unit.note(call, f"templatefile(): '{loaded.display}' is not a valid template: its text is unknown")
+            return None
+        inner = Evaluator(unit, self.loader, loaded.path, loaded.display, in_template=True)
+        return templatefile(inner, unit, heredoc, variables, (self.unit.file, *self.unit.at(call)))
+
     def _call(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         unit = self.unit
         start, end = unit.at(node)
@@ -432,15 +366,18 @@ class Evaluator:
         if name == "jsondecode" and len(args) == 1 and isinstance(args[0], StringNode) and not v.is_unknown(args[0]):
             return json_nodes(args[0])
         if name in ("file", "templatefile") and args and isinstance(args[0], StringNode) and not v.is_unknown(args[0]):
-            if name == "templatefile":
-                return None  # its template language is not evaluated: unknown
+            if self.in_template:
+                return None  # inside a template: relative to the working folder, and no recursion
             try:
                 loaded = self.loader.load(args[0].text, self.path, self.display)
             except LoadError as exc:
-                unit.note(node, f"file(): {exc}")
+                unit.note(node, f"{name}(): {exc}")
                 return None
+            if name == "templatefile":
+                return self._templatefile(node, loaded, args[1] if len(args) == 2 else None)
             loaded_text = v.string(loaded.text, list(range(len(loaded.text) + 1)), 0, len(loaded.text), loaded.display)
             loaded_text.loaded_by = (unit.file, start, end)
+            loaded_text.verbatim = True
             return loaded_text
         if name in ("join", "split") and len(args) == 2:
             args = [args[1], args[0]]  # HCL puts the separator first; Bicep last

@@ -81,6 +81,7 @@ def slice_string(node: StringNode, begin: int, stop: int) -> MappedStringNode:
     offsets = [node.file_offset(i) for i in range(begin, stop + 1)]
     sliced = string(node.text[begin:stop], offsets, node.start, node.end, node.file)
     sliced.loaded_by = node.loaded_by if isinstance(node, MappedStringNode) else None
+    sliced.verbatim = isinstance(node, MappedStringNode) and node.verbatim
     return sliced
 
 
@@ -180,6 +181,7 @@ def _copy_string(node: StringNode, pointer: str) -> StringNode:
             offsets=node.offsets,
             file=node.file,
             loaded_by=node.loaded_by,
+            verbatim=node.verbatim,
         )
     return StringNode(node.start, node.end, pointer, text=node.text, _raw=node._raw, file=node.file)
 
@@ -206,6 +208,7 @@ def escape_for_arm(node: AnyNode) -> AnyNode:
             offsets=[node.offsets[0], *node.offsets] if node.offsets else [],
             file=node.file,
             loaded_by=node.loaded_by,
+            verbatim=node.verbatim,
         )
     return node
 

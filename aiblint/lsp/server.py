@@ -339,7 +339,7 @@ async def code_action(ls: AiblintServer, params: types.CodeActionParams) -> list
     codes = {str(d.code) for d in params.context.diagnostics}
     actions = []
     for d in linted.diagnostics:
-        if d.fix is None or not d.fix.edits or (codes and d.code not in codes):
+        if d.fix is None or not d.fix.edits or d.fix.file is not None or (codes and d.code not in codes):
             continue
         if not (d.start <= high and low <= max(d.start, d.end)):
             continue

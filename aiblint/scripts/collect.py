@@ -109,7 +109,7 @@ class ScriptContext:
         file = source.file_of(start) or source.line_file(line)
         if insert is not None:
             edits = ((insert[0], insert[0], insert[1]), *edits)
-        fix = self._fix(file, edits, safe) if edits else None
+        fix = self._fix(file, edits, safe, line) if edits else None
         loaded_by = source.line_loaded_by(line)
         related: tuple[tuple[str | None, int, int, str], ...] = (
             ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
@@ -120,14 +120,19 @@ class ScriptContext:
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
 
-    def _fix(self, file: str | None, edits: tuple[tuple[int, int, str], ...], safe: bool) -> Fix | None:
+    def _fix(self, file: str | None, edits: tuple[tuple[int, int, str], ...], safe: bool, line: int) -> Fix | None:
         """The script edits as file edits; never through an expression. A Bicep or Terraform
-        file writes them in its own syntax, or says why it cannot."""
+        file writes them in its own syntax, or says why it cannot; a script file it loads as
+        written takes them as plain text edits in that file."""
         source = self.source
         edit_map = self.template.document.edit_map
         if file is not None or source.via is not None:
             if edit_map is None:
                 return None
+            loaded_as_written = file is not None and source.via is None and source.line_verbatim(line)
+            if loaded_as_written and all(_verbatim(source, a, b) for a, b, _ in edits):
+                file_edits = tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits)
+                return Fix(file_edits, safe, file=file)
             where = f"the script is written in {file}: fix it there" if file else "the script comes through an expression"
             return Fix.withheld_because(where)
         file_edits = tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits)
@@ -143,6 +148,14 @@ def _contiguous(source: ScriptSource, start: int, end: int) -> bool:
     is one piece of text in the file, not parts of two values)."""
     offsets = [source.file_offset(i) for i in range(start, end + 1)]
     return all(a < b for a, b in itertools.pairwise(offsets))
+
+
+def _verbatim(source: ScriptSource, start: int, end: int) -> bool:
+    """Script characters [start - 1, end] (the one before the edit, the replaced ones, the
+    end) sit one after the other in the loaded file, as a plain text edit needs."""
+    first = start - 1 if start > 0 and source.line_of(start - 1) == source.line_of(start) else start
+    offsets = [source.file_offset(i) for i in range(first, end + 1)]
+    return all(b == a + 1 for a, b in itertools.pairwise(offsets))
 
 
 def _left(source: ScriptSource, start: int) -> int:

@@ -210,6 +210,13 @@ class ScriptSource:
             return None
         return getattr(self._nodes[min(line, len(self._nodes) - 1)], "loaded_by", None)
 
+    def line_verbatim(self, line: int) -> bool:
+        """An inline line loaded from its own file as written there (``file()``,
+        ``loadTextContent``; not a rendered template): a fix may edit that file."""
+        if self._nodes is None:
+            return False
+        return getattr(self._nodes[min(line, len(self._nodes) - 1)], "verbatim", False)
+
     def file_offset(self, offset: int) -> int:
         if self._nodes is None:
             return max(0, min(offset, len(self.text)))
