@@ -158,7 +158,7 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
         _template_suppressions(context, [n for item in located for n in (item.resource, item.deployment) if n is not None])
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
-    result.notes = context.notes
+    result.notes = [bounded_message(note) for note in context.notes]  # notes quote pointers and values too
     result.internal_errors = context.internal_errors
     return result
 

@@ -133,13 +133,8 @@ def _image_template(
         found.append(located)
         deployed += 1
     if not deployed and skipped is not None:
-        skipped.append(
-            (
-                resource,
-                note
-                or f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted",
-            )
-        )
+        why = f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
+        skipped.append((resource, note if not instances else why))  # no instance: a count of 0 (the note says so)
     return deployed > 0
 
 

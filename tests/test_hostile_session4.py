@@ -144,6 +144,26 @@ def test_a_count_of_thousands_of_digits_is_not_quoted_in_the_note():
     assert len(note) < 400 and "more than 10^12 instances" in note
 
 
+def test_notes_quote_a_long_symbolic_name_briefly():
+    # languageVersion 2.0: the resource's symbolic name is in its pointer, and notes quote the
+    # pointer: a 300,000-character name made a 300 KB note line.
+    template = _copy_template("[parameters('nope')]")
+    template["languageVersion"] = "2.0"
+    template["resources"] = {"k" * 300_000: template["resources"][0]}
+    result, _ = _lint(template)
+    assert result.notes and all(len(note) <= 1000 for note in result.notes)
+
+
+def test_a_copy_loop_with_a_false_condition_is_not_said_to_be_linted():
+    template = _copy_template(10**9)
+    template["resources"][0]["condition"] = False
+    result, _ = _lint(template)
+    assert [note for note in result.notes if "copy loop" in note or "condition" in note] == [
+        "the image template at /resources/0 has a false condition: ARM does not deploy it, it was not linted"
+    ]
+    assert not result.diagnostics
+
+
 @pytest.mark.parametrize(
     "count",
     [-5, 2.5, 3.0, True, None, "abc", {"a": 1}, [1, 2], 10**12, 2**63, "[sub(0, 5)]", "[mul(1000000, 1000000)]", "[div(7, 2)]"],
