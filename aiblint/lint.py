@@ -247,7 +247,7 @@ def _related(context: FileContext, finding: Finding) -> tuple[tuple[tuple[str, i
         lines = context.other_files.get(file) if file else context.document.lines
         if lines is not None:
             line, column = lines.position(start)
-            found.append((file or context.display, line, column, what))
+            found.append((file or context.display, line, column, bounded_message(what)))  # a label quotes values too
             ends.append(lines.position(max(end, start)))
     return tuple(found), tuple(ends)
 

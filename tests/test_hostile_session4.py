@@ -144,6 +144,17 @@ def test_a_count_of_thousands_of_digits_is_not_quoted_in_the_note():
     assert len(note) < 400 and "more than 10^12 instances" in note
 
 
+def test_related_labels_quoting_another_instance_are_bounded():
+    # Each instance's vmSize is a different 3,000-character value: the first instance's message
+    # is bounded, and each other instance's message became a related label as it was.
+    template = json.loads((ROOT / "fixtures" / "AIB026" / "arm_resource_copy.json").read_text())
+    template["parameters"]["vmSizes"]["defaultValue"] = [f"Standard_D{i}" + "x" * 3000 for i in range(20)]
+    template["resources"][0]["copy"]["count"] = 20
+    result, _ = _lint(template)
+    (size,) = [d for d in result.diagnostics if d.code == "AIB026"]
+    assert len(size.related) == 19 and all(len(what) <= 1000 for *_, what in size.related)
+
+
 def test_notes_quote_a_long_symbolic_name_briefly():
     # languageVersion 2.0: the resource's symbolic name is in its pointer, and notes quote the
     # pointer: a 300,000-character name made a 300 KB note line.
