@@ -10,6 +10,7 @@ process under a memory limit, so a regression costs that child, never the test r
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -308,7 +309,7 @@ def test_nested_bicep_for_loops_are_bounded(tmp_path):
         tmp_path,
         f"[for i in range(0, 200): {{\n type: 'Shell'\n name: 's${{i}}'\n inline: [for j in range(0, 200): {inner}]\n}}]",
     )
-    stats, _, _ = _run("--format", "json", str(path), limit=20.0)
+    stats, _, _ = _run("--format", "json", str(path), limit=10.0)
     assert _bounded(stats), stats
 
 
@@ -342,8 +343,23 @@ def test_terraform_locals_that_repeat_each_other_are_bounded(tmp_path, chain):
     first = ' a0 = ["sudo apt-get install x"]\n' if "concat" in chain else ' a0 = "sudo apt-get install x"\n'
     inline = "local.a11" if "concat" in chain else "[local.a11]"
     path = _terraform(tmp_path, f'[{{ type = "Shell", name = "s", inline = {inline} }}]', "locals {\n" + first + chain + "}\n")
-    stats, _, _ = _run("--format", "json", str(path), limit=20.0)
+    stats, _, _ = _run("--format", "json", str(path), limit=10.0)
     assert _bounded(stats), stats
+
+
+@pytest.mark.xfail(strict=True, reason="frontends/loader.py Loader.load reads with Path.read_bytes(): a FIFO blocks for ever")
+@pytest.mark.parametrize("language", ["bicep", "terraform"])
+def test_a_fifo_loaded_by_a_front_end_is_skipped_not_waited_for(tmp_path, language):
+    # Issue 14 item 6 (special files) for loadTextContent() and file(): a FIFO in the tree is
+    # opened and read, so the run (or the language server's one lint thread) waits for ever.
+    (tmp_path / ".git").mkdir()
+    if language == "bicep":
+        path = _bicep(tmp_path, "[{\n type: 'Shell'\n name: 's'\n inline: [loadTextContent('scripts/f.sh')]\n}]")
+    else:
+        path = _terraform(tmp_path, '[{ type = "Shell", name = "s", inline = [file("${path.module}/scripts/f.sh")] }]')
+    os.mkfifo(tmp_path / "scripts" / "f.sh")
+    stats, _, errors = _run("--format", "json", str(path), limit=8.0)
+    assert stats["rc"] in (0, 1) and "f.sh" in errors, (stats, errors)
 
 
 def test_front_ends_never_read_outside_the_repository(tmp_path):
@@ -473,7 +489,7 @@ def test_the_language_server_answers_the_next_document_after_a_hostile_terraform
     hostile = _terraform(
         tmp_path, '[{ type = "Shell", name = "s", inline = [local.a11] }]', 'locals {\n a0 = "x"\n' + chain + "}\n"
     )
-    published = _lsp([(hostile.as_uri(), "terraform", hostile.read_text()), ("file:///w/main.bicep", "bicep", BICEP)], limit=15.0)
+    published = _lsp([(hostile.as_uri(), "terraform", hostile.read_text()), ("file:///w/main.bicep", "bicep", BICEP)], limit=10.0)
     assert "file:///w/main.bicep" in {p["uri"] for p in published}
 
 
