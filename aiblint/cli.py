@@ -91,7 +91,7 @@ def _fix(session: Any, display: str, path: Path | None, data: bytes, config: Any
     from aiblint.lint import InternalError, lint_text
 
     def lint(text: str) -> list[Any]:
-        return [d for d in lint_text(text, display, config, path, lint_options).diagnostics if d.file == display]
+        return lint_text(text, display, config, path, lint_options).diagnostics  # the session keeps the file's own
 
     try:
         return session.run(display, path, data, lint)  # type: ignore[no-any-return]
@@ -110,6 +110,8 @@ def _finish_fixes(session: Any, options: Any) -> int | None:
         _err(line)
     for line in session.refused:
         _err(f"aiblint: note: {line}")
+    for index, line in enumerate(session.withheld_summary()):
+        _err(f"aiblint: note: {line}" if index == 0 else line)
     return (1 if session.diffs else 0) if options.diff else None
 
 

@@ -41,6 +41,13 @@ class Fix:
 
     edits: tuple[tuple[int, int, str], ...]
     safe: bool = True
+    # Why no edit is offered where the JSON twin would have one (a Bicep or HCL file whose
+    # text to change is computed, or written in another file); ``edits`` is then empty.
+    withheld: str = ""
+
+    @classmethod
+    def withheld_because(cls, reason: str) -> Fix:
+        return cls((), True, reason)
 
     @classmethod
     def of(cls, fix: Fix | tuple[int, str] | None) -> Fix | None:

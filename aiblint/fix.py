@@ -59,7 +59,7 @@ def choose(diagnostics: list[Diagnostic], unsafe: bool) -> list[Diagnostic]:
     chosen: list[Diagnostic] = []
     taken: list[tuple[int, int, str]] = []
     seen: set[Fix] = set()
-    for d in sorted(diagnostics, key=lambda d: (d.fix.edits[0][0] if d.fix else 0, d.code)):
+    for d in sorted(diagnostics, key=lambda d: (d.fix.edits[0][0] if d.fix and d.fix.edits else 0, d.code)):
         fix = d.fix
         if fix is None or not fix.edits or (not fix.safe and not unsafe) or fix in seen:
             continue
@@ -152,10 +152,20 @@ class FixSession:
     diffs: list[str] = field(default_factory=list)
     applied: list[tuple[str, Applied]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    # Fixes a Bicep or Terraform file cannot take (the JSON twin would): "file:line:col: CODE: why"
+    withheld: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # file, line, column, code, why
 
     def run(self, display: str, path: Path | None, data: bytes, lint: Callable[[str], list[Diagnostic]]) -> bytes:
         """The file's bytes after fixing (written to disk unless --diff)."""
-        fixed, applied = fix_bytes(data, lint, self.unsafe)
+        last_withheld: list[tuple[str, int, int, str, str]] = []
+
+        def own(text: str) -> list[Diagnostic]:
+            found = lint(text)
+            last_withheld[:] = [_withheld(d) for d in found if d.fix is not None and d.fix.withheld]
+            return [d for d in found if d.file == display]
+
+        fixed, applied = fix_bytes(data, own, self.unsafe)
+        self.withheld.extend(last_withheld)
         if not applied:
             return data
         if path is None or path.is_symlink():
@@ -174,3 +184,24 @@ class FixSession:
             f"{_printable(display)}:{a.line}:{a.column}: {a.code} {verb}: {_printable(a.title)}" for display, a in self.applied
         ]
         return lines
+
+    def withheld_summary(self) -> list[str]:
+        """How many fixes a Bicep or Terraform file could not take, and why (always printed);
+        one a place, and not one that the run fixed in the file it is written in."""
+        fixed = {(display, a.line, a.column, a.code) for display, a in self.applied}
+        lines = list(
+            dict.fromkeys(
+                f"{f}:{line}:{column}: {code}: {why}"
+                for f, line, column, code, why in self.withheld
+                if (f, line, column, code) not in fixed
+            )
+        )
+        if not lines:
+            return []
+        head = f"{len(lines)} fix{'es' if len(lines) > 1 else ''} not offered (the JSON twin would get them):"
+        return [head, *(f"  {_printable(line)}" for line in lines)]
+
+
+def _withheld(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    assert d.fix is not None
+    return (d.file, d.line, d.column, d.code, d.fix.withheld)

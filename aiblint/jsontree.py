@@ -16,6 +16,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiblint.editmap import EditMap
 
 MAX_DEPTH = 200  # deeper documents are refused (AIB001) instead of exhausting the stack
 
@@ -196,6 +200,8 @@ class Document:
     other_files: dict[str, LineIndex] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     syntax_errors: list[tuple[int, str]] = field(default_factory=list)
+    # Where a fix may edit the file and how its text is escaped there (None: JSON, edited as is).
+    edit_map: EditMap | None = None
 
     def walk(self) -> Iterator[AnyNode]:
         """Every node, parents before children (iterative: depth is bounded anyway)."""

@@ -263,7 +263,31 @@ def front_end_rows(config) -> list[tuple[str, str]]:  # type: ignore[no-untyped-
         rows.append((f"f. {name} fixture ({source.name}), in process", f"{ours * 1000:.1f} ms"))
         rows.append(("f. its JSON twin, in process", f"{json_time * 1000:.1f} ms"))
         rows.append((f"f. ratio {name} / JSON twin (budget 1.5x)", f"{ours / json_time:.2f}x"))
+    rows.extend(_terraform_module_rows(config))
     return rows
+
+
+def _terraform_module_rows(config) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """f. a module-like .tf (benchmarks/terraform_module.py): only the blocks the front end
+    reads are parsed (hcl_scan), beside the same file parsed whole."""
+    from unittest import mock
+
+    from aiblint.frontends import hcl_scan
+    from aiblint.lint import LintOptions, lint_text
+    from benchmarks.terraform_module import module_text
+
+    text = module_text()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "main.tf"
+        path.write_text(text)
+        ranged = in_process(lambda: lint_text(text, str(path), config, path, LintOptions()), 21)
+        with mock.patch.object(hcl_scan, "wanted_ranges", lambda data: None):
+            whole = in_process(lambda: lint_text(text, str(path), config, path, LintOptions()), 21)
+    size = f"{len(text.encode()) // 1024} KB"
+    return [
+        (f"f. module-like .tf ({size}), only the read blocks parsed", f"{ranged * 1000:.1f} ms"),
+        ("f. the same file parsed whole", f"{whole * 1000:.1f} ms"),
+    ]
 
 
 if __name__ == "__main__":

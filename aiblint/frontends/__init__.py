@@ -36,7 +36,7 @@ def parse_source(text: str, display: str, path: Path | None, language: str) -> D
     else:
         from aiblint.frontends.terraform import read  # type: ignore[no-redef]
     try:
-        root, _count, loader, notes, errors = read(text, display, path)
+        root, _count, loader, notes, errors, edit_map = read(text, display, path)
         placed = place(escape_for_arm(root), "")
     except RecursionError:
         raise JsonSyntaxError("nesting too deep to read", 0) from None
@@ -58,4 +58,5 @@ def parse_source(text: str, display: str, path: Path | None, language: str) -> D
         other_files=dict(loader.lines),
         notes=notes,
         syntax_errors=errors,
+        edit_map=edit_map,
     )

@@ -11,19 +11,23 @@ Constructs tree-sitter-bicep 1.1 does not parse (typed ``var``, ``extension``, s
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aiblint.editmap import EditMap
 from aiblint.frontends import values as v
 from aiblint.frontends.bicep_syntax import Unit, is_spread
+from aiblint.frontends.edits import TreeLiterals
 from aiblint.frontends.loader import Loader, LoadError
-from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode
+from aiblint.jsontree import AnyNode, ArrayNode, LiteralNode, Member, NumberNode, ObjectNode, StringNode
 
 IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
 MAX_MODULE_DEPTH = 8
 MAX_LOOP_ITEMS = 200
+MAX_INSTANCES = 32  # a resource loop longer than this is linted once, its loop variable unknown
 _LOADERS = {"loadtextcontent": "loadTextContent", "loadfileasbase64": "loadFileAsBase64", "loadjsoncontent": "loadJsonContent"}
 _UNKNOWN_FUNCTIONS = {"resourcegroup", "subscription", "tenant", "deployment", "environment", "managementgroup"}
 _ESCAPES = {"'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "$": "$"}
@@ -48,6 +52,7 @@ class Evaluator:
         self.main_path = main_path
         self.main_display = main_display
         self.depth = 0
+        self.units: dict[str, Unit] = {}  # module files, by display name
 
     # -- entry --------------------------------------------------------------------------
     def template(self, scope: Scope) -> tuple[ObjectNode, int]:
@@ -61,16 +66,18 @@ class Evaluator:
             type_text = self.eval(type_node, scope)
             if not isinstance(type_text, StringNode) or not type_text.text.lower().startswith(IMAGE_TEMPLATES + "@"):
                 continue
-            resource = self.resource(type_text, body, scope)
-            if resource is not None:
-                members.append(Member(v.literal_string(name, type_text.start, type_text.end, unit.file), resource))
-                count += 1
+            for suffix, instance in self.instances(body, scope):
+                resource = self.resource(type_text, body, instance)
+                if resource is not None:
+                    members.append(Member(v.literal_string(name + suffix, type_text.start, type_text.end, unit.file), resource))
+                    count += 1
         for name, (source_node, body) in unit.modules.items():
-            module = self.module(source_node, body, scope)
-            if module is not None:
-                resource, inner = module
-                members.append(Member(v.literal_string(name, *unit.at(source_node), unit.file), resource))
-                count += inner
+            for suffix, instance in self.instances(body, scope):  # a module loop: one deployment per item
+                module = self.module(source_node, body, instance)
+                if module is not None:
+                    resource, inner = module
+                    members.append(Member(v.literal_string(name + suffix, *unit.at(source_node), unit.file), resource))
+                    count += inner
         start, end = (0, len(unit.text))
         file = unit.file
         root = v.obj(
@@ -106,6 +113,23 @@ class Evaluator:
         members.extend(m for m in evaluated.members if m.key.text.lower() not in skip)
         return v.obj(members, evaluated.start, evaluated.end, unit.file)
 
+    def instances(self, body: Any, scope: Scope) -> list[tuple[str, Scope]]:
+        """A resource loop ``[for x in list: {...}]`` as one scope per item (``[0]``, ``[1]``...)
+        when the list is known and at most MAX_INSTANCES long; otherwise the body once, its loop
+        variable unknown."""
+        if body is None or body.type != "for_statement":
+            return [] if _deployed(self, body, scope) is False else [("", scope)]
+        scopes = _loop_scopes(self, body, scope)
+        if scopes is None or len(scopes) > MAX_INSTANCES:
+            if scopes is not None:
+                scope.unit.note(
+                    body,
+                    f"a resource loop of {len(scopes)} instances is linted once, its loop variable unknown (at most {MAX_INSTANCES} are expanded)",
+                )
+            return [("", scope)]
+        inner_body = body.child_by_field_name("body")
+        return [(f"[{i}]", inner) for i, inner in enumerate(scopes) if _deployed(self, inner_body, inner) is not False]
+
     def module(self, source_node: Any, body: Any, scope: Scope) -> tuple[ObjectNode, int] | None:
         unit = scope.unit
         source = self.eval(source_node, scope)
@@ -123,7 +147,9 @@ class Evaluator:
         except LoadError as exc:
             unit.note(source_node, f"module {exc}")
             return None
-        inner_unit = Unit(loaded.text, loaded.display, loaded.path, self.notes, self.errors)
+        inner_unit = self.units.get(loaded.display)
+        if inner_unit is None:  # parsed once, however many loop instances deploy it
+            inner_unit = self.units[loaded.display] = Unit(loaded.text, loaded.display, loaded.path, self.notes, self.errors)
         body = _resource_body(body)
         passed: dict[str, AnyNode] = {}
         evaluated = self.eval(body, scope) if body is not None else None
@@ -219,9 +245,9 @@ class Evaluator:
             return None
         text = loaded.text
         if name == "loadfileasbase64":
-            return v.from_python(_b64(text), start, end, unit.file)
+            return v.from_python(base64.b64encode(text.encode()).decode("ascii"), start, end, unit.file)
         if name == "loadjsoncontent":
-            return _json_nodes(loaded.text, loaded.display)
+            return v.json_file_nodes(loaded.text, loaded.display)
         loaded_text = v.string(text, list(range(len(text) + 1)), 0, len(text), loaded.display)
         loaded_text.loaded_by = (unit.file, start, end)
         return loaded_text
@@ -231,25 +257,13 @@ _PARAM_ASSIGNMENT = re.compile(r"^([ \t]*)param(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ 
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
-def _b64(text: str) -> str:
-    import base64
-
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
-def _json_nodes(text: str, display: str) -> AnyNode | None:
-    from aiblint.jsontree import parse
-
-    try:
-        document = parse(text)
-    except JsonSyntaxError:
-        return None
-    for node in document.walk():
-        node.file = display
-        if isinstance(node, ObjectNode):
-            for member in node.members:
-                member.key.file = display
-    return document.root
+def _deployed(ev: Evaluator, node: Any, scope: Scope) -> bool | None:
+    """An ``if (condition)`` resource: whether it is deployed (None: not known here)."""
+    if node is None or node.type != "if_statement":
+        return True
+    conditions = [c for c in node.named_children if c.type == "parenthesized_expression"]
+    value = ev.eval(conditions[0], scope) if conditions else None
+    return value.literal if isinstance(value, LiteralNode) and isinstance(value.literal, bool) else None
 
 
 def _resource_body(node: Any) -> Any:
@@ -415,8 +429,17 @@ def _array(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
 
 
 def _for(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
+    body = node.child_by_field_name("body")
+    scopes = _loop_scopes(ev, node, scope)
+    if body is None or scopes is None:
+        return None
+    start, end = scope.unit.at(node)
+    return v.arr([ev.eval(body, inner) for inner in scopes], start, end, scope.unit.file)
+
+
+def _loop_scopes(ev: Evaluator, node: Any, scope: Scope) -> list[Scope] | None:
+    """One scope per item of a ``for`` (its variable, and its index, bound); None when unknown."""
     unit = scope.unit
-    start, end = unit.at(node)
     body = node.child_by_field_name("body")
     names: list[str] = []
     initializer = node.child_by_field_name("initializer")
@@ -433,15 +456,14 @@ def _for(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
     items = ev.eval(iterable, scope)
     if not isinstance(items, ArrayNode) or len(items.items) > MAX_LOOP_ITEMS:
         return None
-    results: list[AnyNode] = []
+    scopes = []
     for index, item in enumerate(items.items):
         loop = dict(scope.loop)
         loop[names[0]] = item
         if len(names) > 1:
             loop[names[1]] = v.number(index, item.start, item.end, item.file)
-        inner = Scope(scope.unit, scope.params, loop, scope.active, scope.cache)
-        results.append(ev.eval(body, inner))
-    return v.arr(results, start, end, unit.file)
+        scopes.append(Scope(scope.unit, scope.params, loop, scope.active, scope.cache))
+    return scopes
 
 
 def _parenthesized(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
@@ -637,7 +659,7 @@ _HANDLERS = {
 }
 
 
-def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]]]:
+def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]], EditMap]:
     """The ARM template a .bicep or .bicepparam file amounts to, and its image template count."""
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
@@ -648,26 +670,27 @@ def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, L
     parsed = _PARAM_ASSIGNMENT.sub(lambda m: m.group(1) + "var  ", text) if is_params else text
     unit = Unit(parsed, None, path, notes, errors)
     unit.text = text
+    edit_map = EditMap(text, TreeLiterals(unit, "bicep"))
     evaluator = Evaluator(loader, notes, errors, path, display)
     if is_params:
         unit.params, unit.vars = unit.vars, {}
     if unit.using is None:
         template, count = evaluator.template(Scope(unit, {}))
-        return template, count, loader, notes, errors
+        return template, count, loader, notes, errors, edit_map
     scope = Scope(unit, {})
     target = evaluator.eval(unit.using, scope)
     if not isinstance(target, StringNode) or v.is_unknown(target) or not target.text.endswith(".bicep"):
         unit.note(unit.using, "the template named by `using` is not a local .bicep file: not followed")
-        return v.obj([], 0, 0, None), 0, loader, notes, errors
+        return v.obj([], 0, 0, None), 0, loader, notes, errors, edit_map
     try:
         loaded = loader.load(target.text, path, display)
     except LoadError as exc:
         unit.note(unit.using, f"using {exc}")
-        return v.obj([], 0, 0, None), 0, loader, notes, errors
+        return v.obj([], 0, 0, None), 0, loader, notes, errors, edit_map
     passed = {}
     for name, value in unit.params.items():
         if value is not None:
             passed[name] = evaluator.eval(value, scope)
     template_unit = Unit(loaded.text, loaded.display, loaded.path, notes, errors)
     template, count = evaluator.template(Scope(template_unit, passed))
-    return template, count, loader, notes, errors
+    return template, count, loader, notes, errors, edit_map

@@ -7,6 +7,7 @@ with a note; any other error node is a syntax finding (AIB001) at its position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,26 @@ def _parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bicep.language()))
 
 
+# Types tree-sitter-bicep 1.1 does not parse; its error recovery then loses the declarations
+# that follow. Neither defines a value, so the parser is shown a same-length plain type
+# (every offset stays where it is written): `resourceInput<'T@v'>.properties.x` -> object,
+# a nullable object type's closing `}?` (a `type` declaration) -> `}`, and the `?` of a
+# nullable parameter type (`param p myType?` reads as the start of `? :` otherwise).
+_RESOURCE_TYPE = re.compile(r"\bresource(?:Input|Output)<'[^'\n]*'>(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\*\])*")
+_NULLABLE_TYPE_END = re.compile(r"^(\}(?:\[\])*)\?", re.M)
+_NULLABLE_PARAM = re.compile(r"^([ \t]*param[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+[A-Za-z_][A-Za-z0-9_.]*(?:\[\])*[ \t]*)\?", re.M)
+
+
+def for_the_grammar(text: str) -> str:
+    """``text`` with the types above rewritten, the same length."""
+    if "resourceInput<" in text or "resourceOutput<" in text:
+        text = _RESOURCE_TYPE.sub(lambda m: "object".ljust(len(m.group())), text)
+    if "?" in text:
+        text = _NULLABLE_TYPE_END.sub(lambda m: m.group(1) + " ", text)
+        text = _NULLABLE_PARAM.sub(lambda m: m.group(1) + " ", text)
+    return text
+
+
 class Unit:
     """One parsed Bicep file and its declarations."""
 
@@ -31,7 +52,8 @@ class Unit:
         self.file = file  # None: the linted file itself
         self.path = path
         self.chars = CharOffsets(text)
-        self.tree = _parser().parse(self.chars.data)
+        grammar_text = for_the_grammar(text)
+        self.tree = _parser().parse(self.chars.data if grammar_text == text else CharOffsets(grammar_text).data)
         self.params: dict[str, Any] = {}  # name -> default value node (or None)
         self.vars: dict[str, Any] = {}
         self.resources: dict[str, tuple[Any, Any]] = {}  # name -> (type string node, body)

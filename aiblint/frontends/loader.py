@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from aiblint.jsontree import LineIndex, decode_bytes
 
@@ -51,6 +52,7 @@ class Loader:
     files: dict[Path, LoadedFile] = field(default_factory=dict)
     lines: dict[str, LineIndex] = field(default_factory=dict)
     _folders: dict[Path, Path] = field(default_factory=dict)
+    parsed: dict[Path, Any] = field(default_factory=dict)  # a front end's parse of a loaded file, reused
 
     @classmethod
     def for_file(cls, path: Path | None) -> Loader:

@@ -11,11 +11,14 @@ becomes an ARM expression the rules treat as unknown.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from aiblint.editmap import EditMap, NoLiterals
 from aiblint.frontends import values as v
+from aiblint.frontends.edits import TreeLiterals
+from aiblint.frontends.hcl_loops import instances
+from aiblint.frontends.hcl_scan import parse_hcl
 from aiblint.frontends.loader import Loader, LoadError
 from aiblint.jsontree import AnyNode, ArrayNode, JsonSyntaxError, LiteralNode, Member, NumberNode, ObjectNode, StringNode, parse
 from aiblint.scripts.spans import CharOffsets
@@ -23,15 +26,8 @@ from aiblint.scripts.spans import CharOffsets
 IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
 MAX_LOOP_ITEMS = 200
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_WRAPPERS = ("literal_value", "collection_value", "template_expr")
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    import tree_sitter
-    import tree_sitter_hcl
-
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
 
 
 class Unit:
@@ -39,11 +35,28 @@ class Unit:
         self.text = text
         self.file = file
         self.chars = CharOffsets(text)
-        self.tree = _parser().parse(self.chars.data)
+        self.tree = parse_hcl(self.chars.data)
         self.notes = notes
         self.errors = errors
+        # Where a fix lands (asked on demand); it learns the heredocs read as JSON
+        self.literals = TreeLiterals(self, "hcl")
+
+    def read_as_json(self, text: StringNode, nodes: AnyNode | None) -> None:
+        if nodes is None or text.file is not None or self.file is not None:  # the linted file only
+            return
+        self.literals.json_heredocs.add((text.start, text.end))
+        stack = [nodes]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ArrayNode):
+                self.literals.json_arrays.add((node.start, node.end))
+                stack.extend(node.items)
+            elif isinstance(node, ObjectNode):
+                stack.extend(m.value for m in node.members)
 
     def at(self, node: Any) -> tuple[int, int]:
+        if self.chars.ascii:  # the usual file: bytes are characters
+            return node.start_byte, node.end_byte
         return self.chars.char(node.start_byte), self.chars.char(node.end_byte)
 
     def source(self, node: Any) -> str:
@@ -146,21 +159,25 @@ class Evaluator:
 
     # -- expressions ----------------------------------------------------------------------
     def eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode:
-        start, end = self.unit.at(node)
         result = self._eval(node, scope)
         if result is None:
+            start, end = self.unit.at(node)
             return v.unknown("variables", self.unit.source(node).replace("\n", " ")[:80], start, end, self.unit.file)
         return result
 
     def _eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
         kind = node.type
         unit = self.unit
-        start, end = unit.at(node)
+        while kind in _WRAPPERS or (kind == "expression" and node.child_count == 1):
+            child = node.named_child(0)  # one-child wrappers: no list built
+            if child is None or child.type == "variable_expr":  # a bare name: _reference reads it
+                break
+            node, kind = child, child.type
         children = node.named_children
         if kind == "expression":
             if not children:
                 return None
-            if children[0].type == "(" or (node.child_count and node.children[0].type == "("):
+            if node.child(0).type == "(":
                 inner = [c for c in children if c.type == "expression"]
                 value = self._eval(inner[0], scope) if inner else None
                 rest = children[1:]
@@ -179,19 +196,19 @@ class Evaluator:
         if kind == "numeric_lit":
             text = unit.source(node)
             try:
-                return v.number(int(text) if text.isdigit() else float(text), start, end, unit.file)
+                return v.number(int(text) if text.isdigit() else float(text), *unit.at(node), unit.file)
             except ValueError:
                 return None
         if kind == "bool_lit":
-            return v.boolean(unit.source(node) == "true", start, end, unit.file)
+            return v.boolean(unit.source(node) == "true", *unit.at(node), unit.file)
         if kind == "null_lit":
-            return v.boolean(None, start, end, unit.file)
+            return v.boolean(None, *unit.at(node), unit.file)
         if kind in ("string_lit", "quoted_template"):
             return self._quoted(node, scope)
         if kind == "heredoc_template":
             return self._heredoc(node, scope)
         if kind == "tuple":
-            return v.arr([self.eval(c, scope) for c in children if c.type == "expression"], start, end, unit.file)
+            return v.arr([self.eval(c, scope) for c in children if c.type == "expression"], *unit.at(node), unit.file)
         if kind == "object":
             return self._object(node, scope)
         if kind == "function_call":
@@ -311,6 +328,9 @@ class Evaluator:
     ) -> AnyNode | None:
         unit = self.unit
         text = unit.text
+        raw = text[begin:stop]
+        if "$" not in raw and "%" not in raw and not (escapes and "\\" in raw):
+            return v.string(raw, list(range(begin, stop + 1)), start, end, unit.file)  # the usual case: as written
         islands: dict[int, Any] = {}
         for child in node.named_children:
             if child.type == "template_interpolation":
@@ -470,16 +490,16 @@ def _remap(node: AnyNode, text: StringNode, arm: bool) -> AnyNode:
     return v.boolean(node.literal, start, end, text.file)  # type: ignore[union-attr]
 
 
-def _identity(unit: Unit, evaluator: Evaluator, block: Any) -> AnyNode | None:
+def _identity(unit: Unit, evaluator: Evaluator, block: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
     """azapi's ``identity { type, identity_ids }`` block as ARM's identity object."""
     attributes = unit.attributes(block)
     start, end = unit.at(block)
     file = unit.file
     members = []
     if "type" in attributes:
-        members.append(Member(v.literal_string("type", start, end, file), evaluator.eval(attributes["type"], {})))
+        members.append(Member(v.literal_string("type", start, end, file), evaluator.eval(attributes["type"], scope)))
     if "identity_ids" in attributes:
-        ids = evaluator.eval(attributes["identity_ids"], {})
+        ids = evaluator.eval(attributes["identity_ids"], scope)
         if isinstance(ids, ArrayNode):
             keyed = [Member(i, v.obj([], i.start, i.end, file)) for i in ids.items if isinstance(i, StringNode)]
             members.append(
@@ -490,7 +510,7 @@ def _identity(unit: Unit, evaluator: Evaluator, block: Any) -> AnyNode | None:
     return v.obj(members, start, end, file)
 
 
-def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode | None:
+def _image_template(unit: Unit, evaluator: Evaluator, block: Any, scope: dict[str, AnyNode]) -> ObjectNode | None:
     attributes = unit.attributes(block)
     type_node = attributes.get("type")
     if type_node is None:
@@ -507,19 +527,20 @@ def _image_template(unit: Unit, evaluator: Evaluator, block: Any) -> ObjectNode 
     ]
     for name in ("name", "location", "tags"):
         if name in attributes:
-            value = evaluator.eval(attributes[name], {})
+            value = evaluator.eval(attributes[name], scope)
             if not (isinstance(value, LiteralNode) and value.literal is None):
                 members.append(Member(v.literal_string(name, start, end, file), value))
     for child in block.named_children:
         if child.type == "body":
             for inner in child.named_children:
                 if inner.type == "block" and unit.source(inner.named_children[0]) == "identity":
-                    identity = _identity(unit, evaluator, inner)
+                    identity = _identity(unit, evaluator, inner, scope)
                     if identity is not None:
                         members.append(Member(v.literal_string("identity", *unit.at(inner), file), identity))
-    body = evaluator.eval(attributes["body"], {}) if "body" in attributes else None
+    body = evaluator.eval(attributes["body"], scope) if "body" in attributes else None
     if isinstance(body, StringNode) and not v.is_unknown(body):
-        body = json_nodes(body)
+        text, body = body, json_nodes(body)
+        unit.read_as_json(text, body)
     if isinstance(body, ObjectNode):
         members.extend(m for m in body.members if m.key.text.lower() not in ("type", "apiversion"))
     elif body is not None:
@@ -548,7 +569,9 @@ def _siblings(
         except LoadError as exc:
             notes.append(str(exc))
             continue
-        unit = Unit(loaded.text, loaded.display, notes, [])
+        unit = loader.parsed.get(loaded.path)
+        if unit is None:  # parsed once, however many module instances read it
+            unit = loader.parsed[loaded.path] = Unit(loaded.text, loaded.display, notes, [])
         evaluator = Evaluator(unit, loader, loaded.path, loaded.display, module)
         evaluator.collect()
         found.append(evaluator)
@@ -563,20 +586,22 @@ def _resources(evaluator: Evaluator, depth: int) -> list[Member]:
         kind = unit.source(block.named_children[0])
         labels = unit.labels(block)
         if kind == "module" and labels:
-            member = _module(evaluator, block, labels[0], depth)
-            if member is not None:
-                found.append(member)
+            for suffix, scope in instances(evaluator, unit.attributes(block)):  # count / for_each on a module
+                member = _module(evaluator, block, labels[0] + suffix, depth, scope)
+                if member is not None:
+                    found.append(member)
             continue
         if kind != "resource" or len(labels) < 2:
             continue
         if labels[0] == "azapi_resource":
-            resource = _image_template(unit, evaluator, block)
+            for suffix, scope in instances(evaluator, unit.attributes(block)):
+                resource = _image_template(unit, evaluator, block, scope)
+                if resource is not None:
+                    found.append(Member(v.literal_string(labels[1] + suffix, resource.start, resource.end, unit.file), resource))
         elif labels[0] == "azurerm_resource_group_template_deployment":
             resource = _template_deployment(unit, evaluator, block)
-        else:
-            continue
-        if resource is not None:
-            found.append(Member(v.literal_string(labels[1], resource.start, resource.end, unit.file), resource))
+            if resource is not None:
+                found.append(Member(v.literal_string(labels[1], resource.start, resource.end, unit.file), resource))
     return found
 
 
@@ -602,14 +627,15 @@ def _template_deployment(unit: Unit, evaluator: Evaluator, block: Any) -> Object
         return None
     content = evaluator.eval(attributes["template_content"], {})
     if isinstance(content, StringNode) and not v.is_unknown(content):
-        content = json_nodes(content, arm=True)  # type: ignore[assignment]
+        text, content = content, json_nodes(content, arm=True)  # type: ignore[assignment]
+        unit.read_as_json(text, content)
     if not isinstance(content, ObjectNode):
         return None
     start, end = unit.at(block)
     return _deployment(content, start, end, unit.file)
 
 
-def _module(evaluator: Evaluator, block: Any, label: str, depth: int) -> Member | None:
+def _module(evaluator: Evaluator, block: Any, label: str, depth: int, scope: dict[str, AnyNode]) -> Member | None:
     unit = evaluator.unit
     attributes = unit.attributes(block)
     source_node = attributes.get("source")
@@ -628,7 +654,7 @@ def _module(evaluator: Evaluator, block: Any, label: str, depth: int) -> Member 
     module = Module()
     for name, expression in attributes.items():
         if name not in ("source", "version", "providers", "count", "for_each", "depends_on"):
-            module.given[name] = evaluator.eval(expression, {})
+            module.given[name] = evaluator.eval(expression, scope)
     display = str(Path(evaluator.display).parent / source.text / "main.tf")
     inner = _siblings(folder, display, evaluator.loader, module, None, unit.notes)
     members = [m for e in inner for m in _resources(e, depth + 1)]
@@ -653,18 +679,19 @@ def _arm_root(members: list[Member], start: int, end: int, file: str | None) -> 
     )
 
 
-def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]]]:
+def read(text: str, display: str, path: Path | None) -> tuple[ObjectNode, int, Loader, list[str], list[tuple[int, str]], EditMap]:
     notes: list[str] = []
     errors: list[tuple[int, str]] = []
     loader = Loader.for_file(path)
+    # Cheap test first: a file that names no image template, template deployment or module is not parsed.
+    if not any(word in text for word in ("imageTemplates", "template_content", "module")):
+        return _arm_root([], 0, len(text), None), 0, loader, notes, errors, EditMap(text, NoLiterals())
     unit = Unit(text, None, notes, errors)
     unit.syntax_errors()
     evaluator = Evaluator(unit, loader, path, display)
-    # Cheap test first: a file that names no image template, template deployment or module is not read further.
-    if not any(word in text for word in ("imageTemplates", "template_content", "module")):
-        return _arm_root([], 0, len(text), None), 0, loader, notes, errors
+    edit_map = EditMap(text, unit.literals)
     _siblings(path, display, loader, evaluator.module, path, notes)
     evaluator.collect()
     evaluator.tfvars()
     resources = _resources(evaluator, 0)
-    return _arm_root(resources, 0, len(text), None), len(resources), loader, notes, errors
+    return _arm_root(resources, 0, len(text), None), len(resources), loader, notes, errors, edit_map

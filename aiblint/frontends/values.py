@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from aiblint.jsontree import (
     AnyNode,
     ArrayNode,
+    JsonSyntaxError,
     LiteralNode,
     MappedStringNode,
     Member,
@@ -25,6 +26,7 @@ from aiblint.jsontree import (
     ObjectNode,
     StringNode,
     escape_pointer_token,
+    parse,
 )
 
 
@@ -124,23 +126,47 @@ def from_python(value: object, start: int, end: int, file: str | None) -> AnyNod
     return None
 
 
-def place(node: AnyNode, pointer: str) -> AnyNode:
-    """A copy of ``node`` whose pointers start at ``pointer`` (a value used twice gets two)."""
+def place(node: AnyNode, pointer: str, placed: set[int] | None = None) -> AnyNode:
+    """``node`` with its pointers starting at ``pointer``: set in place the first time, a copy
+    for a value used twice (a variable read in two places gets two pointers)."""
+    placed = set() if placed is None else placed
+    if id(node) in placed:
+        return _copy_placed(node, pointer)
+    placed.add(id(node))
+    node.pointer = pointer
+    if isinstance(node, ObjectNode):
+        members = []  # new Member objects: a union() shares its arguments' members
+        for member in node.members:
+            child = f"{pointer}/{escape_pointer_token(member.key.text)}"
+            key = member.key
+            if id(key) in placed:
+                key = _copy_string(key, child)  # type: ignore[assignment]
+            else:
+                placed.add(id(key))
+                key.pointer = child
+            members.append(Member(key, place(member.value, child, placed)))
+        node.members = members
+    elif isinstance(node, ArrayNode):
+        node.items = [place(item, f"{pointer}/{i}", placed) for i, item in enumerate(node.items)]
+    return node
+
+
+def _copy_placed(node: AnyNode, pointer: str) -> AnyNode:
+    """A fresh copy of a value already placed elsewhere, placed at ``pointer``."""
     if isinstance(node, ObjectNode):
         members = []
         for member in node.members:
             child = f"{pointer}/{escape_pointer_token(member.key.text)}"
-            key = _copy_string(member.key, child)
-            members.append(Member(key, place(member.value, child)))
+            members.append(Member(_copy_string(member.key, child), _copy_placed(member.value, child)))
         return ObjectNode(node.start, node.end, pointer, members=members, file=node.file)
     if isinstance(node, ArrayNode):
-        items = [place(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]
+        items = [_copy_placed(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]
         return ArrayNode(node.start, node.end, pointer, items=items, file=node.file)
     if isinstance(node, StringNode):
         return _copy_string(node, pointer)
     if isinstance(node, NumberNode):
         return NumberNode(node.start, node.end, pointer, number=node.number, raw=node.raw, file=node.file)
-    return LiteralNode(node.start, node.end, pointer, literal=node.literal, file=node.file)
+    return LiteralNode(node.start, node.end, pointer, literal=node.literal, file=node.file)  # type: ignore[union-attr]
 
 
 def _copy_string(node: StringNode, pointer: str) -> StringNode:
@@ -182,6 +208,20 @@ def escape_for_arm(node: AnyNode) -> AnyNode:
             loaded_by=node.loaded_by,
         )
     return node
+
+
+def json_file_nodes(text: str, display: str) -> AnyNode | None:
+    """A loaded JSON file (``loadJsonContent``) as nodes in that file; None when it is not JSON."""
+    try:
+        document = parse(text)
+    except JsonSyntaxError:
+        return None
+    for node in document.walk():
+        node.file = display
+        if isinstance(node, ObjectNode):
+            for member in node.members:
+                member.key.file = display
+    return document.root
 
 
 # -- functions both languages share (case-insensitive names) ---------------------------------
@@ -399,6 +439,15 @@ def _substring(call: Call) -> AnyNode | None:
     return slice_string(source, begin, begin + length)
 
 
+def _toset(call: Call) -> AnyNode | None:
+    """HCL's toset: the distinct items, positions kept (for_each sorts them)."""
+    (items,) = call.args
+    if not isinstance(items, ArrayNode):
+        return None
+    unique = {json.dumps(item.value, sort_keys=True): item for item in reversed(items.items)}
+    return arr(list(reversed(unique.values())), call.start, call.end, call.file)
+
+
 _FUNCTIONS = {
     "concat": _concat,
     "format": _format,
@@ -418,6 +467,9 @@ _FUNCTIONS = {
     "base64": _base64,
     "base64encode": _base64,
     "substring": _substring,
+    "toset": _toset,
+    "tolist": lambda call: call.args[0] if len(call.args) == 1 and isinstance(call.args[0], ArrayNode) else None,
+    "tomap": lambda call: call.args[0] if len(call.args) == 1 and isinstance(call.args[0], ObjectNode) else None,
     "length": _python(len),
     "empty": _python(lambda v: len(v) == 0),
     "contains": _python(lambda container, item: item in container),

@@ -28,6 +28,7 @@ from aiblint import __version__
 from aiblint.config import ConfigCache
 from aiblint.diagnostics import Diagnostic
 from aiblint.fix import describe, newline_of
+from aiblint.jsontree import LineIndex
 from aiblint.lint import MAX_FILE_BYTES, LintOptions, lint_text
 from aiblint.lsp.positions import UTF8, UTF16, TextPositions, units
 from aiblint.report.lsp_format import to_lsp
@@ -51,6 +52,9 @@ class OpenDocument:
 class Linted:
     text: str  # the text the diagnostics belong to
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # findings in the files the document loads (a Bicep loadTextContent script, a module,
+    # a Terraform file()): that file's path -> (its text as read, its diagnostics)
+    loaded: dict[str, tuple[str, list[Diagnostic]]] = field(default_factory=dict)
 
 
 class AiblintServer(LanguageServer):
@@ -60,6 +64,8 @@ class AiblintServer(LanguageServer):
         self.documents: dict[str, OpenDocument] = {}
         self.latest: dict[str, Linted] = {}
         self.pending: dict[str, int] = {}
+        # what each open document published for the files it loads: owner URI -> file URI -> items
+        self.loaded: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self.lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aiblint-lint")
 
     @property
@@ -72,6 +78,10 @@ class AiblintServer(LanguageServer):
 
     def positions(self, text: str) -> TextPositions:
         return TextPositions(text, self.encoding)
+
+    def documents_by_path(self) -> dict[str, str]:
+        """The open documents' texts by file path (a related location names a path)."""
+        return {str(path): document.text for uri, document in self.documents.items() if (path := _path(uri)) is not None}
 
     def log(self, message: str) -> None:
         logger.error(message)
@@ -92,8 +102,15 @@ def _is_json(uri: str) -> bool:
 
 def lint_source(configs: ConfigCache, uri: str, text: str) -> tuple[list[Diagnostic], list[str]]:
     """The diagnostics of one document's text and the rules' internal errors (runs in the lint thread)."""
+    linted, internal_errors = lint_document(configs, uri, text)
+    return linted.diagnostics, internal_errors
+
+
+def lint_document(configs: ConfigCache, uri: str, text: str) -> tuple[Linted, list[str]]:
+    """One document's lint: its own diagnostics, those of the files it loads, and the rules'
+    internal errors (runs in the lint thread)."""
     if not _is_json(uri):
-        return [], []
+        return Linted(text), []
     if len(text) > MAX_FILE_BYTES or units(text, UTF8) > MAX_FILE_BYTES:
         raise LintFailed(f"the document is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not linted")
     path = _path(uri)
@@ -103,7 +120,12 @@ def lint_source(configs: ConfigCache, uri: str, text: str) -> tuple[list[Diagnos
         result = lint_text(text, display, config, path, LintOptions(ignore_non_templates=True))
     except Exception as exc:  # ConfigError, InternalError, RecursionError, MemoryError's kin
         raise LintFailed(f"{type(exc).__name__}: {exc}") from exc
-    return [d for d in result.diagnostics if d.file == display], list(result.internal_errors)
+    linted = Linted(text, [d for d in result.diagnostics if d.file == display])
+    for d in result.diagnostics:
+        lines = result.other_files.get(d.file)
+        if d.file != display and lines is not None and Path(d.file).is_absolute():
+            linted.loaded.setdefault(d.file, (lines.text, []))[1].append(d)
+    return linted, list(result.internal_errors)
 
 
 async def lint_now(ls: AiblintServer, uri: str) -> Linted | None:
@@ -117,23 +139,44 @@ async def lint_now(ls: AiblintServer, uri: str) -> Linted | None:
         return last
     loop = asyncio.get_running_loop()
     try:
-        diagnostics, internal_errors = await loop.run_in_executor(ls.lint_pool, lint_source, ls.configs, uri, text)
+        linted, internal_errors = await loop.run_in_executor(ls.lint_pool, lint_document, ls.configs, uri, text)
     except Exception as exc:
         ls.log(f"aiblint: {uri}: {exc}")
-        diagnostics, internal_errors = [], []
+        linted, internal_errors = Linted(text), []
     for line in internal_errors:  # a rule crashed: its findings are missing, say so
         ls.log(f"aiblint: internal error: {line}")
-    linted = Linted(text, diagnostics)
     if ls.documents.get(uri) is document and document.text == text:
         ls.latest[uri] = linted
         publish(ls, uri, linted, version)
+        publish_loaded(ls, uri, linted)
     return linted
 
 
 def publish(ls: AiblintServer, uri: str, linted: Linted, version: int | None) -> None:
     positions = ls.positions(linted.text)
-    items = [_to_type(d, positions) for d in linted.diagnostics]
+    texts = {path: text for path, (text, _) in linted.loaded.items()}
+    items = [_to_type(d, positions, ls, texts) for d in linted.diagnostics]
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=items))
+
+
+def publish_loaded(ls: AiblintServer, owner: str, linted: Linted) -> None:
+    """A finding inside a loaded script is shown in that script's file, as on the command
+    line. Several open documents may load one file: it shows what all of them found. A
+    loaded file that is itself an open template speaks for itself (its own lint)."""
+    before = ls.loaded.pop(owner, {})
+    now: dict[str, list[types.Diagnostic]] = {}
+    texts = {path: text for path, (text, _) in linted.loaded.items()}
+    for path, (text, diagnostics) in linted.loaded.items():
+        file_uri = Path(path).as_uri()
+        if _is_json(file_uri) and file_uri in ls.documents:
+            continue
+        positions = ls.positions(text)
+        now[file_uri] = [_to_type(d, positions, ls, texts) for d in diagnostics]
+    if now:
+        ls.loaded[owner] = now
+    for file_uri in before.keys() | now.keys():
+        items = [item for published in ls.loaded.values() for item in published.get(file_uri, [])]
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=file_uri, diagnostics=items))
 
 
 def _base(text: str) -> int:
@@ -147,7 +190,9 @@ def _range(positions: TextPositions, start: int, end: int) -> types.Range:
     return types.Range(types.Position(first.line, first.character), types.Position(last.line, last.character))
 
 
-def _to_type(d: Diagnostic, positions: TextPositions) -> types.Diagnostic:
+def _to_type(
+    d: Diagnostic, positions: TextPositions, ls: AiblintServer | None = None, texts: dict[str, str] | None = None
+) -> types.Diagnostic:
     item: dict[str, Any] = to_lsp(d, None)
     return types.Diagnostic(
         range=_range(positions, d.start, d.end),
@@ -157,7 +202,41 @@ def _to_type(d: Diagnostic, positions: TextPositions) -> types.Diagnostic:
         source="aiblint",
         code_description=types.CodeDescription(href=item["codeDescription"]["href"]) if "codeDescription" in item else None,
         data=item.get("data"),
+        related_information=_related(d, positions, ls, texts or {}) if ls is not None else None,
     )
+
+
+def _related(
+    d: Diagnostic, positions: TextPositions, ls: AiblintServer, texts: dict[str, str]
+) -> list[types.DiagnosticRelatedInformation] | None:
+    """The diagnostic's second locations (the load call, the use site, the other places of a
+    value), in the negotiated encoding of the text each one is in; one whose text the
+    server does not have is left out rather than placed wrongly."""
+    found = []
+    open_texts: dict[str, str] | None = None
+    for location in d.related_locations():
+        if location.file == d.file:
+            where = positions
+        elif location.file in texts:
+            where = ls.positions(texts[location.file])
+        else:
+            open_texts = ls.documents_by_path() if open_texts is None else open_texts
+            if location.file not in open_texts:
+                continue
+            where = ls.positions(open_texts[location.file])
+        base = _base(where.text)
+        lines = LineIndex(where.text[base:])
+        if location.line > len(lines.starts) or location.end_line > len(lines.starts):
+            continue
+        start = lines.offset(location.line, location.column)
+        end = lines.offset(location.end_line, location.end_column)
+        uri = Path(location.file).as_uri() if Path(location.file).is_absolute() else location.file
+        found.append(
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri, range=_range(where, start, end)), message=location.message
+            )
+        )
+    return found or None
 
 
 async def _current(ls: AiblintServer, uri: str) -> Linted | None:
@@ -222,6 +301,7 @@ def did_close(ls: AiblintServer, params: types.DidCloseTextDocumentParams) -> No
     ls.latest.pop(uri, None)
     ls.pending.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    publish_loaded(ls, uri, Linted(""))  # what it found in the files it loads goes with it
 
 
 def _offset(positions: TextPositions, position: types.Position) -> int:
@@ -259,7 +339,7 @@ async def code_action(ls: AiblintServer, params: types.CodeActionParams) -> list
     codes = {str(d.code) for d in params.context.diagnostics}
     actions = []
     for d in linted.diagnostics:
-        if d.fix is None or (codes and d.code not in codes):
+        if d.fix is None or not d.fix.edits or (codes and d.code not in codes):
             continue
         if not (d.start <= high and low <= max(d.start, d.end)):
             continue
@@ -274,7 +354,7 @@ async def code_action(ls: AiblintServer, params: types.CodeActionParams) -> list
             types.CodeAction(
                 title=f"{d.code}: {describe(fix, linted.text[base:])}",
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[_to_type(d, positions)],
+                diagnostics=[_to_type(d, positions, ls)],
                 edit=types.WorkspaceEdit(changes={uri: edits}),
                 is_preferred=fix.safe,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from aiblint.arm import Call, ExpressionError, is_expression, parse_expression
-from aiblint.diagnostics import Severity, Span
+from aiblint.diagnostics import Fix, Severity, Span
 from aiblint.estimate import replication_regions, timeout_minutes
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 from aiblint.literals import PLACEHOLDER, checkable, literal, uri_fields
@@ -463,17 +463,38 @@ def restart_at_end(ctx: TemplateContext) -> None:
         )
 
 
-def _append_restart(ctx: TemplateContext) -> tuple[int, str] | None:
-    """Insert a WindowsRestart after the last customizer, indented like it."""
+def _append_restart(ctx: TemplateContext) -> Fix | tuple[int, str] | None:
+    """Insert a WindowsRestart after the last customizer, indented like it, in the file's syntax."""
     customize = ctx.template.prop("customize")
-    if not isinstance(customize, ArrayNode) or not customize.items or ctx.document.language != "json":
-        return None  # the fix is JSON text: a Bicep or Terraform file gets the finding without it
+    if not isinstance(customize, ArrayNode) or not customize.items:
+        return None
     last = customize.items[-1]
     text = ctx.document.text
     line_start = text.rfind("\n", 0, last.start) + 1
-    indent = text[line_start : last.start] if text[line_start : last.start].strip() == "" else " "
+    own_line = text[line_start : last.start].strip() == ""
+    indent = text[line_start : last.start] if own_line else " "
     timeout = "30m" if ctx.source_info.server_year == "2016" else "10m"  # AIB306: 2016 needs 30 minutes
-    return last.end, f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "{timeout}" }}'
+    json_step = f',\n{indent}{{ "type": "WindowsRestart", "restartTimeout": "{timeout}" }}'
+    edit_map = ctx.document.edit_map
+    if edit_map is None:
+        return last.end, json_step
+    if customize.file is not None:  # a module's template, linted through the file that deploys it
+        return Fix.withheld_because(f"the customize list is written in {customize.file}: fix it there")
+    written = customize.start < last.start and last.end < customize.end
+    syntax = edit_map.array_syntax(customize.start, customize.end) if written else None
+    if syntax is None:
+        return Fix.withheld_because(
+            "the customize list is built by an expression (a variable, loop or function): add the WindowsRestart step by hand"
+        )
+    if syntax == "bicep":
+        if not own_line:
+            return Fix.withheld_because("the customize list is written on one line: add the WindowsRestart step by hand")
+        inner = indent + "  "
+        step = f"\n{indent}{{\n{inner}type: 'WindowsRestart'\n{inner}restartTimeout: '{timeout}'\n{indent}}}"
+        return last.end, step
+    if syntax == "hcl":
+        return last.end, f',\n{indent}{{ type = "WindowsRestart", restartTimeout = "{timeout}" }}'
+    return last.end, json_step  # a JSON heredoc: JSON, with no ${ to escape
 
 
 @rule("AIB304", "info", "external script or file without sha256Checksum", scope="template")

@@ -8,6 +8,7 @@ other code (rules.md, "one code per root cause").
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from aiblint.arm import is_expression
 from aiblint.context import FileContext
 from aiblint.diagnostics import Finding, Fix, Severity, Span
+from aiblint.editmap import EditMap
 from aiblint.jsontree import AnyNode, ArrayNode, ObjectNode, StringNode
 from aiblint.literals import PLACEHOLDER, checkable, literal, passed_text, uri_fields
 from aiblint.locate import locate
@@ -293,9 +295,24 @@ def github_blob(ctx: TemplateContext) -> None:
             # The fix rewrites the host and drops "blob/" only; a query or fragment would be kept, so offer none then.
             exact = isinstance(node, StringNode) and node.text == value and path == match.group(4)
             fix = _raw_url_fix(node, match) if exact and isinstance(node, StringNode) else None
+            edit_map = ctx.document.edit_map
+            if (
+                fix is not None and edit_map is not None and isinstance(node, StringNode)
+            ):  # Bicep, Terraform: written in their syntax, or withheld
+                fix = _front_end_url_fix(edit_map, node, fix)
             ctx.report(
                 "AIB024", node, f"{name} is a GitHub web page: the build downloads its HTML and runs it; use {raw}", fix=fix
             )
+
+
+def _front_end_url_fix(edit_map: EditMap, node: StringNode, fix: Fix) -> Fix:
+    """The URL fix in a Bicep or HCL file: the URL must be one piece of text written there."""
+    if node.file is not None:
+        return Fix.withheld_because(f"the URL is written in {node.file}")
+    offsets = [node.file_offset(i) for i in range(len(node.text) + 1)]
+    if any(a >= b for a, b in itertools.pairwise(offsets)):
+        return Fix.withheld_because("the URL is assembled from several places")
+    return edit_map.string_fix(fix.edits, fix.safe)
 
 
 def _raw_url_fix(node: StringNode, match: re.Match[str]) -> Fix:

@@ -9,6 +9,7 @@ languages.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -108,9 +109,7 @@ class ScriptContext:
         file = source.file_of(start) or source.line_file(line)
         if insert is not None:
             edits = ((insert[0], insert[0], insert[1]), *edits)
-        fix = None
-        if edits and file is None and source.via is None:  # never edit through an expression
-            fix = Fix(tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits), safe)
+        fix = self._fix(file, edits, safe) if edits else None
         loaded_by = source.line_loaded_by(line)
         related: tuple[tuple[str | None, int, int, str], ...] = (
             ((*loaded_by, "the script is loaded here"),) if loaded_by is not None else ()
@@ -119,6 +118,38 @@ class ScriptContext:
             related += ((None, source.via[1].start, source.via[1].end, source.via[0]),)
         finding = Finding(code, message, span, source.line_pointer(line), severity, anchor, file, fix, related)
         self.script.findings.append((line, finding))
+
+    def _fix(self, file: str | None, edits: tuple[tuple[int, int, str], ...], safe: bool) -> Fix | None:
+        """The script edits as file edits; never through an expression. A Bicep or Terraform
+        file writes them in its own syntax, or says why it cannot."""
+        source = self.source
+        edit_map = self.template.document.edit_map
+        if file is not None or source.via is not None:
+            if edit_map is None:
+                return None
+            where = f"the script is written in {file}: fix it there" if file else "the script comes through an expression"
+            return Fix.withheld_because(where)
+        file_edits = tuple((source.file_offset(a), source.file_offset(b), text) for a, b, text in edits)
+        if edit_map is None:
+            return Fix(file_edits, safe)
+        if any(not _contiguous(source, a, b) for a, b, _ in edits):
+            return Fix.withheld_because("the text to change is assembled from several places (a join, a format, a loop)")
+        return edit_map.string_fix(file_edits, safe, tuple(_left(source, a) for a, _, _ in edits))
+
+
+def _contiguous(source: ScriptSource, start: int, end: int) -> bool:
+    """Script characters [start, end] are written one after the other (a replaced range
+    is one piece of text in the file, not parts of two values)."""
+    offsets = [source.file_offset(i) for i in range(start, end + 1)]
+    return all(a < b for a, b in itertools.pairwise(offsets))
+
+
+def _left(source: ScriptSource, start: int) -> int:
+    """Where the character before an edit at ``start`` is written (the edit's own offset at a
+    line start): the edit must sit between two characters of one literal, not between two values."""
+    if start == 0 or source.line_of(start) != source.line_of(start - 1):
+        return source.file_offset(start)
+    return source.file_offset(start - 1)
 
 
 def line_anchor(text: str) -> str:
