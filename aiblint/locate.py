@@ -134,7 +134,7 @@ def _image_template(
         deployed += 1
     if not deployed and skipped is not None:
         why = f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
-        skipped.append((resource, note if not instances else why))  # no instance: a count of 0 (the note says so)
+        skipped.append((resource, note if note and not instances else why))  # no instance: a count of 0 (the note says so)
     return deployed > 0
 
 
