@@ -480,7 +480,7 @@ def test_the_language_server_lints_a_copy_loop_and_a_repeated_placeholder_within
     assert {p["uri"] for p in published} == {"file:///w/copy.json", "file:///w/many.json", "file:///w/main.bicep"}
     (many,) = [p for p in published if p["uri"].endswith("many.json")]
     (placeholder,) = [d for d in many["diagnostics"] if d["code"] == "AIB020"]
-    assert len(json.dumps(placeholder)) < 20_000  # the server does not send relatedInformation (yet): see the note
+    assert len(placeholder["relatedInformation"]) == MAX_RELATED_LOCATIONS and len(json.dumps(placeholder)) < 20_000
 
 
 @pytest.mark.xfail(strict=True, reason=FRONT_END_BUDGETS + "; the server's one lint thread then stays busy")
