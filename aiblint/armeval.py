@@ -106,6 +106,9 @@ class Scope:
         self.variable_copies: dict[str, ObjectNode] = {}
         self._values: dict[str, Any] = {}
         self._active: set[str] = set()
+        # id(node) or text -> (node, value): a top-level expression's immutable value, evaluated once
+        # (collect, secrets and placeholders each ask for every script line: 12,000 lines cost 36,000 evaluations)
+        self._evaluated: dict[Any, tuple[StringNode | None, Any]] = {}
         self.depth = 0
         # One instance of a resource copy loop: copyIndex() values every expression sees,
         # and the deployment's scope that owns (and evaluates once) parameters and variables.
@@ -254,6 +257,18 @@ class Scope:
     def expression(self, text: str, env: dict[str, Any], node: StringNode | None = None) -> Any:
         if self.index_env:
             env = {**self.index_env, **env}  # a property loop's own copyIndex() wins
+        top = not env and self.depth == 0 and not self._active  # no copy index, not inside a variable
+        key = (text, id(node)) if node is not None else text
+        if top:
+            cached = self._evaluated.get(key)
+            if cached is not None and cached[0] is node:
+                return cached[1]
+        value = self._expression(text, env, node)
+        if top and (value is UNKNOWN or value is None or isinstance(value, (str, int, float))):
+            self._evaluated[key] = (node, value)
+        return value
+
+    def _expression(self, text: str, env: dict[str, Any], node: StringNode | None) -> Any:
         try:
             tree = parse_expression(text)
         except ExpressionError:

@@ -10,12 +10,12 @@ expressions in a parameter file); their strings keep positions in the parameter 
 
 from __future__ import annotations
 
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiblint.jsontree import JsonSyntaxError, LineIndex, ObjectNode, decode_bytes, parse
+from aiblint.safe_read import ReadError, read_limited
 
 MAX_PARAMETER_FILE_BYTES = 4 * 1024 * 1024
 
@@ -51,13 +51,14 @@ def load_parameter_file(path: Path, display: str) -> ParameterFile | str:
     from aiblint.armeval import Scope
 
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return f"{display}: not a regular file: parameter file ignored"
-        if info.st_size > MAX_PARAMETER_FILE_BYTES:
+        data = read_limited(path, MAX_PARAMETER_FILE_BYTES)  # regular files only, never blocks
+    except ReadError as exc:
+        if "too large" in str(exc):
             return f"{display}: larger than {MAX_PARAMETER_FILE_BYTES // (1024 * 1024)} MB: parameter file ignored"
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PARAMETER_FILE_BYTES + 1)
+        if "not a regular file" in str(exc):
+            return f"{display}: not a regular file: parameter file ignored"
+        return f"{display}: cannot read the parameter file ({exc}): its values are not used"
+    try:
         text = decode_bytes(data)
         document = parse(text)
     except (OSError, UnicodeDecodeError, JsonSyntaxError, RecursionError) as exc:

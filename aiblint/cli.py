@@ -241,6 +241,14 @@ def _lint(args: list[str]) -> int:
         }
         return config.merged(**overrides)
 
+    fmt = options.format or "text"
+    from aiblint.report.stream import Output
+
+    stream_is_tty = options.output is None and sys.stdout.isatty()
+    color = stream_is_tty and not options.no_color and "NO_COLOR" not in os.environ
+    # each file's findings are rendered (line formats) or compacted (documents) as it completes
+    whole_run = options.baseline is not None or options.write_baseline is not None or options.statistics
+    output = Output(fmt, streaming=not whole_run, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
     results = []
     internal_errors: list[str] = []
     read_errors: list[str] = []  # files named explicitly that could not be read: exit 2
@@ -261,7 +269,9 @@ def _lint(args: list[str]) -> int:
             if fixes is not None:
                 data = _fix(fixes, display, None if from_stdin else path, data, config, lint_options)
             try:
-                results.append(_slim(lint_bytes(data, display, config, path, lint_options), keep_lines))
+                kept = output.add(_slim(lint_bytes(data, display, config, path, lint_options), keep_lines))
+                if kept is not None:
+                    results.append(kept)
             except InternalError as exc:
                 internal_errors.append(str(exc))
     except ConfigError as exc:
@@ -279,25 +289,12 @@ def _lint(args: list[str]) -> int:
         except baseline.BaselineError as exc:
             raise UsageError(str(exc)) from None
 
-    fmt = options.format or "text"
-    from aiblint.report import renderer
-
-    stream_is_tty = options.output is None and sys.stdout.isatty()
-    color = stream_is_tty and not options.no_color and "NO_COLOR" not in os.environ
     if options.statistics:
         from aiblint.report.statistics import render as statistics
 
-        text = statistics(results, json_output=fmt == "json")
+        _write_output(options.output, lambda handle: handle.write(statistics(results, json_output=fmt == "json")))
     else:
-        text = renderer(fmt)(results, color=color, source=stream_is_tty, quiet=options.quiet, cwd=Path.cwd())
-    if options.output is not None:
-        try:
-            options.output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--output: {options.output}: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_output(options.output, lambda handle: output.write(results, handle))
     for line in skipped:
         _err(f"aiblint: note: {line}")
     for result in results:
@@ -313,8 +310,22 @@ def _lint(args: list[str]) -> int:
     if options.exit_zero:
         return 0
     threshold = fail_on if fail_on is not None else Severity.WARNING
-    failed = any(d.severity >= threshold for r in results for d in r.diagnostics)
-    return 1 if failed else 0
+    # the severities seen (a streamed result keeps none), or those left after the baseline
+    severities = {d.severity for r in results for d in r.diagnostics} if whole_run else output.severities
+    return 1 if any(severity >= threshold for severity in severities) else 0
+
+
+def _write_output(path: Any, write: Any) -> None:
+    """The report into --output (one line naming the file if it cannot be written) or stdout."""
+    if path is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            write(handle)
+    except OSError as exc:
+        raise UsageError(f"--output: {path}: {exc.strerror or exc}") from None
 
 
 def _read(path: Path | None) -> bytes:

@@ -24,6 +24,7 @@ def page_codes() -> list[str]:
     return sorted(p.stem for p in folder.glob("AIB*.md"))
 
 
+@lru_cache(maxsize=4096)  # a config names the same few codes thousands of times (per-file-ignores)
 def is_known_code(text: str) -> bool:
     """``ALL``, a ShellCheck code, or a prefix of a rule code. Every rule has a page, so the
     pages are the list of codes: the config and the CLI check codes without importing the rules."""

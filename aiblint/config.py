@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aiblint.diagnostics import Severity
+from aiblint.safe_read import ReadError, read_limited
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -175,13 +176,13 @@ def _has_tool_table(path: Path) -> bool:
     """Whether the pyproject has a tool.aiblint table in any TOML spelling (``[tool.aiblint]``,
     ``[tool]`` + ``aiblint.ignore = [...]``, an inline table): the parsed file says, not its text."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return False
+        data = read_limited(path, MAX_CONFIG_BYTES)
+    except ReadError as exc:
+        return "too large" in str(exc)  # load_config names the file; a FIFO or device is no config
     if b"aiblint" not in data:
         return False  # the common case, without parsing
     try:
-        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+        tool = _parse_toml(path, data).get("tool")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return True  # load_config reports the broken file, naming it
     # a tool.aiblint that is not a table is still meant as the config: load_config names it
@@ -194,23 +195,35 @@ MAX_CONFIG_BYTES = 1024 * 1024
 def _read_toml(path: Path) -> dict[str, Any]:
     """The parsed file, or a one-line ConfigError naming it (never a crash)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: config file larger than 1 MB")
+        data = read_limited(path, MAX_CONFIG_BYTES)
+    except ReadError as exc:
+        if "too large" in str(exc):
+            raise ConfigError(f"{path}: config file larger than 1 MB") from None
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         hint = " (it looks like UTF-16: save it as UTF-8)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         raise ConfigError(f"{path}: not UTF-8 text: invalid byte 0x{data[exc.start]:02X} at offset {exc.start}{hint}") from None
     try:
-        return tomllib.loads(text)
+        return _parse_toml(path, data, text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
+
+
+_LAST_PARSED: list[tuple[str, bytes, dict[str, Any]]] = []  # find_config's parse, reused by load_config
+
+
+def _parse_toml(path: Path, data: bytes, text: str | None = None) -> dict[str, Any]:
+    """tomllib.loads, once per file content: finding a pyproject's [tool.aiblint] and then loading
+    it parsed the same text twice (a 1 MB config of 50,000 per-file-ignores: twice 1 s)."""
+    if _LAST_PARSED and _LAST_PARSED[0][0] == str(path) and _LAST_PARSED[0][1] == data:
+        return _LAST_PARSED[0][2]
+    parsed = tomllib.loads(text if text is not None else data.decode("utf-8"))
+    _LAST_PARSED[:] = [(str(path), data, parsed)]
+    return parsed
 
 
 def _kind(value: Any) -> str:

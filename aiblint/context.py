@@ -45,6 +45,7 @@ class FileContext:
         self.notes: list[str] = []  # one-line remarks for stderr (e.g. URLs that could not be checked)
         self.internal_errors: list[str] = []
         self._failed: set[str] = set()
+        self._enabled: dict[str, bool] = {}  # code -> selected for this file (asked per rule and script)
 
     def rule_failed(self, code: str, error: BaseException, where: str = "") -> None:
         """A rule raised: its findings for this file are incomplete, every other rule still runs.
@@ -82,6 +83,12 @@ class FileContext:
         self.findings.append(finding)
 
     def enabled(self, code: str) -> bool:
+        known = self._enabled.get(code)
+        if known is None:
+            known = self._enabled[code] = self._selected(code)
+        return known
+
+    def _selected(self, code: str) -> bool:
         if code.startswith("SC") and code[2:].isdigit():  # ShellCheck's own codes (--shellcheck)
             return self.config.is_enabled(code, True, self.display)
         info = RULES.get(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
+from typing import Any
 
 from aiblint.armeval import Resolver
 from aiblint.context import FileContext
@@ -17,6 +18,7 @@ class TemplateContext:
         self.located = located
         self.resolver = Resolver(located.deployment, located.scope)
         self.template = Template(located, self.resolver)
+        self.rule_state: dict[str, Any] = {}  # what a rule carries from one script of this template to the next
         # where every rule reports: the file's own context (one signature, one place)
         self.report = file.report
         self.add = file.add

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "signatures.json"
-_LITERAL_SPLIT = re.compile(r"\\.|\{\d*,?\d*\}|\[[^\]]*\]|\(\?P?<\w+>|\(\?[:!=]|[()\[\]{}.*+?^$|]")
+_LITERAL_SPLIT = re.compile(r"\\.|\{\d*(?:,\d*)?\}|\[[^\]]*\]|\(\?P?<\w+>|\(\?[:!=]|[()\[\]{}.*+?^$|]")
 _OPTIONAL = re.compile(r"\((?:[^()\\]|\\.)*\)(?:\?|\*|\{0,\d*\})|(?:\\.|[^\\()])(?:\?|\*|\{0,\d*\})")
 _LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_#/'-]{3,}")

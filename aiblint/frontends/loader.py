@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aiblint.jsontree import LineIndex, decode_bytes
+from aiblint.safe_read import ReadError, read_limited
 
 MAX_LOADED_BYTES = 4 * 1024 * 1024  # one loaded file
 MAX_LOADED_FILES = 200  # per linted file
@@ -75,12 +76,14 @@ class Loader:
         if len(self.files) >= MAX_LOADED_FILES:
             raise LoadError(f"'{relative}' not followed: more than {MAX_LOADED_FILES} files loaded")
         try:
-            if target.stat().st_size > MAX_LOADED_BYTES:
-                raise LoadError(f"'{relative}' not followed: larger than {MAX_LOADED_BYTES // (1024 * 1024)} MB")
-            text = decode_bytes(target.read_bytes())
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-            raise LoadError(f"'{relative}' not followed: {reason}") from None
+            # a regular file only, opened without blocking: a FIFO or a device never hangs the lint
+            text = decode_bytes(read_limited(target, MAX_LOADED_BYTES))
+        except ReadError as exc:
+            if "too large" in str(exc):
+                raise LoadError(f"'{relative}' not followed: larger than {MAX_LOADED_BYTES // (1024 * 1024)} MB") from None
+            raise LoadError(f"'{relative}' not followed: {exc}") from None
+        except UnicodeDecodeError:
+            raise LoadError(f"'{relative}' not followed: not UTF-8 text") from None
         text = text.lstrip("\ufeff")
         display = os.path.normpath(os.path.join(os.path.dirname(base_display), relative))
         loaded = LoadedFile(display, target, text)

@@ -32,17 +32,36 @@ class _Directive:
         return any(code == c or code.startswith(c) for c in self.codes)
 
 
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_, ")
+_DIRECTIVE_LINES: dict[str, re.Pattern[str]] = {
+    language: re.compile(rf"^[ \t]*({marker}[ \t]*aiblint:[ \t]*(disable-next-line|disable-file)[ \t]*=(.*))$", re.M)
+    for language, marker in _COMMENT.items()
+}  # the codes are read by _directive_codes: a lazy code run before `[ \t]*$` was quadratic in blanks
+
+
+def _directive_codes(rest: str) -> str | None:
+    """The codes after `=`: blanks, a run of codes, blanks, then an optional `-- reason`; None if not so."""
+    dash = rest.find("-")
+    if dash >= 0:
+        if not rest.startswith("--", dash):
+            return None
+        rest = rest[:dash]
+    codes = rest.strip(" \t")
+    if codes:
+        return codes if _CODE_CHARS.issuperset(codes) else None
+    return codes if " " in rest else None  # a blank `=  ` still counts (it silences nothing)
+
+
 def _directives(document: Document, language: str) -> list[_Directive]:
-    marker = _COMMENT.get(language)
-    if marker is None or "aiblint:" not in document.text:
+    pattern = _DIRECTIVE_LINES.get(language)
+    if pattern is None or "aiblint:" not in document.text:
         return []
-    pattern = re.compile(
-        rf"^[ \t]*({marker}[ \t]*aiblint:[ \t]*(disable-next-line|disable-file)[ \t]*=[ \t]*([A-Za-z0-9_, ]+?)[ \t]*(?:--.*)?)$",
-        re.M,
-    )
     found = []
     for match in pattern.finditer(document.text):
-        codes = [c.strip().upper() for c in match.group(3).split(",") if c.strip()]
+        written = _directive_codes(match.group(3))
+        if written is None:
+            continue
+        codes = [c.strip().upper() for c in written.split(",") if c.strip()]
         line, _ = document.lines.position(match.start(1))
         span = Span(match.start(1), match.end(1))
         found.append(_Directive(codes, match.group(2) == "disable-file", line + 1, span, match.group(1)))

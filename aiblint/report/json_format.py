@@ -1,5 +1,9 @@
 """``--format json``: one object, exactly the shape in the CLI contract (plus the optional
-``related`` array of second locations, only on diagnostics that have some)."""
+``related`` array of second locations, only on diagnostics that have some).
+
+Written in pieces (``head``, one ``body`` per file, ``tail``) so a run streams it file by
+file (aiblint/report/stream.py); the pieces joined are ``json.dumps(document, indent=2)``.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,31 @@ def _entry(d: Diagnostic) -> dict[str, Any]:
     return entry
 
 
+def head() -> str:
+    return json_document('{\n  "version": ' + json.dumps(__version__, ensure_ascii=False) + ',\n  "diagnostics": [')
+
+
+def body(result: FileResult, first: bool) -> str:
+    """The file's items of the diagnostics array; ``first``: no item was written before them."""
+    parts: list[str] = []
+    for d in result.diagnostics:
+        parts.append(
+            ("\n    " if first and not parts else ",\n    ")
+            + json.dumps(_entry(d), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        )
+    return json_document("".join(parts))
+
+
+def tail(counts: dict[str, int], any_item: bool) -> str:
+    summary = json.dumps(counts, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    return ("\n  ]" if any_item else "]") + ',\n  "summary": ' + summary + "\n}\n"
+
+
 def render(results: list[FileResult], **_: object) -> str:
-    diagnostics = [_entry(d) for result in results for d in result.diagnostics]
-    document = {"version": __version__, "diagnostics": diagnostics, "summary": summary_counts(results)}
-    return json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    out = [head()]
+    written = False
+    for result in results:
+        out.append(body(result, not written))
+        written = written or bool(result.diagnostics)
+    out.append(tail(summary_counts(results), written))
+    return "".join(out)

@@ -6,6 +6,8 @@ replaces the characters XML forbids even as references.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from aiblint.context import FileResult
 from aiblint.escape import xml
 from aiblint.report import message_with_related
@@ -15,15 +17,14 @@ def _attr(text: str) -> str:
     return f'"{xml(text)}"'
 
 
-def render(results: list[FileResult], **_: object) -> str:
+def chunks(results: list[FileResult], **_: object) -> Iterator[str]:
+    """The report one test suite (file) at a time; joined, the whole document."""
     total = sum(len(r.diagnostics) for r in results)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="aiblint" tests="{max(total, len(results))}" failures="{total}">',
-    ]
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield f'<testsuites name="aiblint" tests="{max(total, len(results))}" failures="{total}">\n'
     for result in results:
         count = len(result.diagnostics)
-        out.append(f'  <testsuite name={_attr(result.path)} tests="{max(count, 1)}" failures="{count}">')
+        out = [f'  <testsuite name={_attr(result.path)} tests="{max(count, 1)}" failures="{count}">']
         if not result.diagnostics:
             out.append(f'    <testcase name={_attr(result.path)} classname="aiblint"/>')
         for d in result.diagnostics:
@@ -35,5 +36,9 @@ def render(results: list[FileResult], **_: object) -> str:
             out.append(f'      <failure message={message} type="{d.severity.label}">{body}</failure>')
             out.append("    </testcase>")
         out.append("  </testsuite>")
-    out.append("</testsuites>")
-    return "\n".join(out) + "\n"
+        yield "\n".join(out) + "\n"
+    yield "</testsuites>\n"
+
+
+def render(results: list[FileResult], **_: object) -> str:
+    return "".join(chunks(results))

@@ -18,13 +18,14 @@ import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from aiblint import __version__
 from aiblint.context import FileResult
-from aiblint.diagnostics import RelatedLocation, Severity
+from aiblint.diagnostics import Diagnostic, RelatedLocation, Severity
 from aiblint.escape import json_document
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -140,46 +141,47 @@ def _related(index: int, item: RelatedLocation, cwd: Path, root: Path) -> dict[s
     return {"id": index, "message": {"text": what}, "physicalLocation": {"artifactLocation": location, "region": region}}
 
 
-def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> str:
+def _result(d: Diagnostic, rule_index: int, number: int, cwd: Path, root: Path) -> dict[str, Any]:
+    """One SARIF result; ``number``: how many findings of this file had its line hash so far."""
+    line_hash = _line_hash(d.code, d.pointer, d.anchor)
+    entry: dict[str, Any] = {}
+    if d.related:  # e.g. the loadTextContent call that loaded the script
+        entry["relatedLocations"] = [_related(i, item, cwd, root) for i, item in enumerate(d.related_locations())]
+    return entry | {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[d.severity],
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(d.file, cwd, root),
+                    "region": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": max(d.end_line, d.line),
+                        "endColumn": max(d.end_column, d.column) if d.end_line <= d.line else d.end_column,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {
+            "primaryLocationLineHash": f"{line_hash}:{number}",
+            "aiblint/v1": fingerprint(d.file, d.code, d.pointer, d.anchor),
+        },
+    }
+
+
+_RESULTS = "\0results\0"  # where the results array goes in the dumped document
+
+
+def chunks(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> Iterator[str]:
+    """The document in pieces, one per result: a run over many files never holds it whole.
+    Joined, the pieces are ``json.dumps(document, indent=2)`` of the full document."""
     cwd = cwd or Path.cwd()
     root = source_root(cwd)
     codes = sorted({d.code for r in results for d in r.diagnostics})
     index = {code: i for i, code in enumerate(codes)}
-    sarif_results = []
-    seen: Counter[tuple[str, str]] = Counter()
-    for result in results:
-        for d in result.diagnostics:
-            line_hash = _line_hash(d.code, d.pointer, d.anchor)
-            seen[(d.file, line_hash)] += 1
-            entry: dict[str, Any] = {}
-            if d.related:  # e.g. the loadTextContent call that loaded the script
-                entry["relatedLocations"] = [_related(i, item, cwd, root) for i, item in enumerate(d.related_locations())]
-            sarif_results.append(
-                entry
-                | {
-                    "ruleId": d.code,
-                    "ruleIndex": index[d.code],
-                    "level": _LEVEL[d.severity],
-                    "message": {"text": d.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": artifact_location(d.file, cwd, root),
-                                "region": {
-                                    "startLine": d.line,
-                                    "startColumn": d.column,
-                                    "endLine": max(d.end_line, d.line),
-                                    "endColumn": max(d.end_column, d.column) if d.end_line <= d.line else d.end_column,
-                                },
-                            }
-                        }
-                    ],
-                    "partialFingerprints": {
-                        "primaryLocationLineHash": f"{line_hash}:{seen[(d.file, line_hash)]}",
-                        "aiblint/v1": fingerprint(d.file, d.code, d.pointer, d.anchor),
-                    },
-                }
-            )
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -196,8 +198,23 @@ def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": sarif_results,
+                "results": _RESULTS,
             }
         ],
     }
-    return json_document(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    head, tail = json.dumps(document, indent=2, ensure_ascii=False).split(json.dumps(_RESULTS), 1)
+    yield json_document(head) + "["
+    seen: Counter[tuple[str, str]] = Counter()
+    first = True
+    for result in results:
+        for d in result.diagnostics:
+            key = (d.file, _line_hash(d.code, d.pointer, d.anchor))
+            seen[key] += 1
+            item = json.dumps(_result(d, index[d.code], seen[key], cwd, root), indent=2, ensure_ascii=False)
+            yield json_document((",\n        " if not first else "\n        ") + item.replace("\n", "\n        "))
+            first = False
+    yield ("]" if first else "\n      ]") + json_document(tail) + "\n"
+
+
+def render(results: list[FileResult], *, cwd: Path | None = None, **_: object) -> str:
+    return "".join(chunks(results, cwd=cwd))

@@ -34,12 +34,16 @@ def render(results: list[FileResult], *, color: bool = False, source: bool = Fal
                 out.extend(_related_line(*item) for item in d.related)
     if quiet:
         return "\n".join(out) + ("\n" if out else "")
-    counts = summary_counts(results)
+    out.append(summary_line(summary_counts(results)))
+    return "\n".join(out) + "\n"
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    """``2 errors, 1 warning in 3 files`` (infos only when there are some)."""
     parts = [_plural(counts["errors"], "error"), _plural(counts["warnings"], "warning")]
     if counts["infos"]:
         parts.append(_plural(counts["infos"], "info"))
-    out.append(f"{', '.join(parts)} in {_plural(counts['files'], 'file')}")
-    return "\n".join(out) + "\n"
+    return f"{', '.join(parts)} in {_plural(counts['files'], 'file')}"
 
 
 def _related_line(file: str, line: int, column: int, what: str) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiblint.registry import rule
 from aiblint.scripts.collect import ScriptContext
-from aiblint.scripts.facts import installed_software, script_facts
+from aiblint.scripts.facts import installed_software, is_installer_name, script_facts
 
 if TYPE_CHECKING:
     from aiblint.scripts.powershell import PsArg, PsCommand, PsModel
@@ -119,16 +119,6 @@ def prompting_cmdlet(ctx: ScriptContext) -> None:
 # -- AIB502 ---------------------------------------------------------------------------
 
 
-def _is_installer_name(written: str) -> bool:
-    """The file name (after the last / or \\) ends in .exe and names setup or install.
-
-    The pattern `(setup|install)[^\\/]*\\.exe$` said the same but rescanned the rest of the
-    text from every `install` it met: quadratic on a word repeating it.
-    """
-    base = written.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return base.endswith(".exe") and ("setup" in base[:-4] or "install" in base[:-4])
-
-
 _OPTION_LIKE = re.compile(r"arg|opt|param|switch|flag|silent|quiet", re.I)
 
 
@@ -203,7 +193,7 @@ def noisy_installer(ctx: ScriptContext) -> None:
                     command.end,
                     f"winget {words[0]} can stop at a licence or source agreement prompt: add {' '.join(missing)}",
                 )
-        elif command.native and _is_installer_name(command.written) and not command.parameters and not command.positionals:
+        elif command.native and is_installer_name(command.written) and not command.parameters and not command.positionals:
             how = "Start-Process" if "Start-Process" in command.via else "the call"
             ctx.report(
                 "AIB502",

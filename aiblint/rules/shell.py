@@ -246,12 +246,7 @@ def _package_config(ctx: ScriptContext) -> dict[str, int]:
     """
     if "package-config" in ctx.script.summaries:
         return ctx.script.summaries["package-config"]  # type: ignore[no-any-return]
-    facts: dict[str, int] = {}
-    for script in ctx.template.scripts:
-        if script is ctx.script:
-            break
-        for fact in script.summaries.get("package-config", {}):
-            facts[fact] = -1
+    facts = dict.fromkeys(_earlier_package_config(ctx), -1)
     text_mentions_config = any(marker in ctx.source.text for marker in _CONFIG_FILES)
     for command in _commands(ctx) if text_mentions_config else ():
         text = _config_written(command)
@@ -260,6 +255,36 @@ def _package_config(ctx: ScriptContext) -> dict[str, int]:
                 if pattern.search(text):
                     facts.setdefault(fact, command.index)
     ctx.script.summaries["package-config"] = facts
+    return facts
+
+
+class _EarlierConfig:
+    """The facts the customizers before a script wrote, folded in once per script.
+
+    Scripts are analysed in template order, so each call only folds the scripts between the
+    previous one and this one: linear in the number of customizers (each script used to scan
+    every earlier one: quadratic, ~4 s for 3,000 customizers)."""
+
+    def __init__(self) -> None:
+        self.folded = 0  # scripts[:folded] are in facts
+        self.facts: set[str] = set()
+
+
+def _earlier_package_config(ctx: ScriptContext) -> set[str]:
+    state = ctx.template.rule_state.setdefault("package-config", _EarlierConfig())
+    scripts = ctx.template.scripts
+    while state.folded < len(scripts) and scripts[state.folded] is not ctx.script:
+        state.facts.update(scripts[state.folded].summaries.get("package-config", {}))
+        state.folded += 1
+    if state.folded < len(scripts):
+        return state.facts
+    # not met in order (a caller outside the per-script pass): scan from the start
+    del ctx.template.rule_state["package-config"]
+    facts: set[str] = set()
+    for script in scripts:
+        if script is ctx.script:
+            break
+        facts.update(script.summaries.get("package-config", {}))
     return facts
 
 

@@ -285,6 +285,7 @@ def flush_findings(template: TemplateContext, script: Script) -> None:
             script.source.line_pointer(script.source.line_of(c.start)),
         )
         for c in script.model.comments
+        if "aiblint:" in c.text  # only a directive matters (suppress._DIRECTIVE): 50,000 plain comments cost nothing
     ]
     enabled = [(line, f) for line, f in script.findings if template.enabled(f.code)]
     kept, unused = apply_suppressions(enabled, comments, script.source.pointer, template.enabled)

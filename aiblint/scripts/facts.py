@@ -329,7 +329,16 @@ _INSTALL_CMDLETS = {
     "install-windowsfeature", "add-windowsfeature", "enable-windowsoptionalfeature", "add-windowspackage",
 }  # fmt: skip
 _SILENT = {"/s", "/q", "/qn", "/quiet", "/silent", "/verysilent", "--silent", "-silent", "/passive", "/install"}
-_INSTALLER_EXE = re.compile(r"(setup|install|installer)[^\\/]*\.exe$", re.I)
+
+
+def is_installer_name(written: str) -> bool:
+    """The file name (after the last / or \\) ends in .exe and names setup or install.
+
+    The pattern `(setup|install)[^\\/]*\\.exe$` said the same but rescanned the rest of the
+    text from every `install` it met: quadratic on a word repeating it.
+    """
+    base = written.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return base.endswith(".exe") and ("setup" in base[:-4] or "install" in base[:-4])
 
 
 def installed_software(commands: list[Any]) -> list[str]:
@@ -347,7 +356,7 @@ def installed_software(commands: list[Any]) -> list[str]:
             or (name == "msiexec" and {"/i", "/package", "/update", "/p"} & set(words))
             or (name in ("choco", "winget") and verbs in (["install"], ["upgrade"]))
             or (name == "dism" and any(w.startswith(("/add-package", "/enable-feature", "/add-capability")) for w in words))
-            or (exe and (_INSTALLER_EXE.search(command.written) or _SILENT & set(words)))
+            or (exe and (is_installer_name(command.written) or _SILENT & set(words)))
         ):
             found.append(command.written)
     return found

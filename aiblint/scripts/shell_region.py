@@ -6,6 +6,7 @@ known variables expanded) for the walk in ``aiblint.scripts.shell``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -77,12 +78,21 @@ class Region:
         return None
 
 
+_NO_BACKSLASH = re.compile(r"[^\\]+")
+
+
 def _unescape_double(raw: str) -> tuple[str, list[int]]:
     """Inside double quotes a backslash escapes only $ ` " \\ and newline."""
     out: list[str] = []
     positions: list[int] = []
     i = 0
     while i < len(raw):
+        run = _NO_BACKSLASH.match(raw, i)
+        if run is not None:  # kept as written, in one step
+            out.append(run.group())
+            positions.extend(range(i, run.end()))
+            i = run.end()
+            continue
         char = raw[i]
         if char == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\\n':
             if raw[i + 1] != "\n":

@@ -24,6 +24,7 @@ _CLOSER_OF = {"if": "fi", "loop": "done", "for": "done", "case": "esac", "{": "}
 _AFTER_COMPOUND = {"fi", "done", "esac", "}", "then", "else", "elif", "do"}
 # A run of characters with no meaning to the lexer: taken in one step, not one by one.
 _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|<>()\\'\"`$]+")
+_PLAIN_IN_DOUBLE_QUOTES = re.compile(r'[^\\"$`]+')  # inside "...", what is taken as written
 _PLAIN_WORD = re.compile(r"([^ \t\r\n;&|<>()\\'\"`$]+)([ \t]*)")  # a plain word and the blanks after it
 _RESERVED = {*_AFTER_COMPOUND, "if", "while", "until", "for", "select", "case", "{", "function", "!", "time"}
 _OPERATOR = re.compile(r";;&|;;|;&|&&|\|\||\|&|[;&|]")
@@ -510,6 +511,11 @@ class _Lexer:
         self.i += 1
         out: list[str] = []
         while self.i < len(text):
+            plain = _PLAIN_IN_DOUBLE_QUOTES.match(text, self.i)
+            if plain is not None:  # a run with no special character: one step, not one per character
+                out.append(plain.group())
+                self.i = plain.end()
+                continue
             char = text[self.i]
             if char == "\\":
                 out.append(text[self.i : self.i + 2])
