@@ -40,6 +40,8 @@ class Budget:
         self.work = 0
         self.note: str | None = None
         self.expanded = 0  # characters of template linted again as copy-loop instances (aiblint/locate.py)
+        self.instances = 0  # copy-loop instances expanded in the file (aiblint/locate.py)
+        self.instance_cost = 0  # what those instances' scripts cost beyond each loop's first (aiblint/copies.py)
 
     def spend(self, amount: int = 1) -> None:
         self.work += amount

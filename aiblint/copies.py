@@ -10,11 +10,48 @@ message is kept and the others become related locations naming their iterations.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from aiblint.diagnostics import Finding
-from aiblint.locate import CopyInstance
+from aiblint.locate import CopyInstance, Located
 
 MAX_RELATED = 20  # other instances' messages carried as related locations; the rest are counted
+# What the instances of a file's copy loops may cost beyond their first, measured on each
+# loop's first instance: the characters of its scripts plus SCRIPT_COST per script (a
+# script's fixed lint cost, ~0.4 ms). The template's own text is budgeted before (aiblint/locate.py);
+# this catches what evaluation multiplies (a property copy loop, range(), variables):
+# 800 customizers made by a property loop cost ~0.35 s per instance, 200 instances of a
+# 150-line script (2.6 M) ~1.7 s on a loaded 2-CPU machine: 3 M stays near the 2 s goal.
+MAX_INSTANCE_COST = 3_000_000
+SCRIPT_COST = 1_000
+
+
+def affordable(template: Any, instance: Located, instances: int, first: bool) -> str | None:
+    """None while the instances of ``instance``'s copy loop may go on being linted, judging by
+    what ``instance`` (a TemplateContext, just linted) cost: the first instance's cost times
+    the ``instances`` deployed must fit the file's budget, and each later one is charged what
+    it cost (a loop whose scripts grow with copyIndex()); else the note saying why not."""
+    budget = instance.scope.budget if instance.scope is not None else None
+    if budget is None or instance.copy is None:
+        return None
+    cost = sum(len(script.source.text) + SCRIPT_COST for script in template.scripts)
+    if first:
+        if budget.instance_cost + cost * (instances - 1) <= MAX_INSTANCE_COST:
+            return None
+    else:
+        budget.instance_cost += cost
+        if budget.instance_cost <= MAX_INSTANCE_COST:
+            return None
+    return (
+        f"the image template at {instance.resource.pointer} is a copy loop of {instance.copy.count} instances whose scripts "
+        "are too large to lint every instance in one file: it is linted once, with copyIndex() unknown"
+    )
+
+
+def linted_once(first: Located, note: str) -> Located:
+    """``first``'s image template as one template with copyIndex() unknown, with ``note``."""
+    scope = first.scope.owner or first.scope if first.scope is not None else None
+    return replace(first, scope=scope, copy=None, notes=[*first.notes, note])
 
 
 def fold_instances(instances: list[tuple[CopyInstance, list[Finding]]]) -> list[Finding]:

@@ -119,36 +119,41 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
             context.report("AIB002", Span(0, 0), "no Azure Image Builder template found in this file", pointer="")
         elif options.ignore_non_templates or not options.explicit:
             return result  # other JSON files pass silently, trailing commas and all (folder mode lints templates only)
-    from aiblint.runner import analyse_scripts, run_rules
+    from aiblint.runner import run_rules
 
     context.is_bare = bool(located) and located[0].kind == "bare"
     run_rules(checks("file"), context, context)
     if located:
-        from aiblint.template import TemplateContext
+        from aiblint.copies import affordable, fold_instances, linted_once
 
         copies: list[tuple[Any, list[Finding]]] = []  # the instances of one copied image template
         shared = None  # their identical scripts' models, parsed once (aiblint/scripts/models.py)
+        unaffordable: Any = None  # a copied image template linted once instead (its other instances are skipped)
         for index, item in enumerate(located):
+            if item.copy is not None and item.resource is unaffordable:
+                continue
             mark = len(context.findings)
-            template_context = TemplateContext(context, item)
             if item.copy is not None and shared is None:
                 from aiblint.scripts.models import SharedModels
 
                 shared = SharedModels()
-            # Scripts first: each model is freed after its own rules, and the template rules
-            # read what they need of it from the script's summaries.
-            analyse_scripts(template_context, shared)
-            run_rules(checks("template"), template_context, context)
-            template_context.add_evaluation_notes()
+            template_context = _lint_template(context, item, shared if item.copy is not None else None)
             if item.copy is None or shared is None:
+                continue
+            # What the instances cost so far decides: all of them, or one lint with copyIndex() unknown.
+            deployed = sum(other.resource is item.resource for other in located) if not copies else 0
+            note = affordable(template_context, item, deployed, first=not copies)
+            if note is not None:
+                del context.findings[mark:]
+                copies, shared = [], None
+                _lint_template(context, linted_once(item, note))
+                unaffordable = item.resource
                 continue
             shared.next_instance()
             copies.append((item.copy, context.findings[mark:]))
             del context.findings[mark:]
             following = located[index + 1] if index + 1 < len(located) else None
             if following is None or following.resource is not item.resource:
-                from aiblint.copies import fold_instances
-
                 context.findings.extend(fold_instances(copies))
                 copies, shared = [], None  # the models go with the loop's last instance
     if language != "json":
@@ -159,9 +164,24 @@ def lint_text(text: str, display: str, config: Config, path: Path | None, option
         _template_suppressions(context, [n for item in located for n in (item.resource, item.deployment) if n is not None])
     result.diagnostics = _to_diagnostics(context)
     result.other_files = context.other_files
-    result.notes = context.notes
+    result.notes = [bounded_message(note) for note in context.notes]  # notes quote pointers and values too
     result.internal_errors = context.internal_errors
     return result
+
+
+def _lint_template(context: FileContext, item: Any, shared: Any = None) -> Any:
+    """Run the script and template rules on one located image template; its TemplateContext.
+    ``shared``: the script models of the other instances of its copy loop (parsed once)."""
+    from aiblint.runner import analyse_scripts, run_rules
+    from aiblint.template import TemplateContext
+
+    template_context = TemplateContext(context, item)
+    # Scripts first: each model is freed after its own rules, and the template rules
+    # read what they need of it from the script's summaries.
+    analyse_scripts(template_context, shared)
+    run_rules(checks("template"), template_context, context)
+    template_context.add_evaluation_notes()
+    return template_context
 
 
 def _parameter_values(context: FileContext) -> dict[str, Any] | None:
@@ -217,15 +237,24 @@ def _elide(text: str, limit: int) -> str:
     return f"{text[:head]}…{text[-tail:]}"
 
 
+MAX_RELATED_LOCATIONS = 50  # per finding: a value repeated 100,000 times must not make every format's output huge
+
+
 def _related(context: FileContext, finding: Finding) -> tuple[tuple[tuple[str, int, int, str], ...], tuple[tuple[int, int], ...]]:
-    """The finding's second locations as (file, line, column, what), and the end of each."""
+    """The finding's second locations as (file, line, column, what), and the end of each; past
+    ``MAX_RELATED_LOCATIONS`` the last one listed says how many more there are."""
     found = []
     ends = []
-    for file, start, end, what in finding.related:
+    places = finding.related
+    if len(places) > MAX_RELATED_LOCATIONS:
+        file, start, end, what = places[MAX_RELATED_LOCATIONS - 1]
+        more = len(places) - MAX_RELATED_LOCATIONS
+        places = (*places[: MAX_RELATED_LOCATIONS - 1], (file, start, end, f"{what} ({more:,} more places not listed)"))
+    for file, start, end, what in places:
         lines = context.other_files.get(file) if file else context.document.lines
         if lines is not None:
             line, column = lines.position(start)
-            found.append((file or context.display, line, column, what))
+            found.append((file or context.display, line, column, bounded_message(what)))  # a label quotes values too
             ends.append(lines.position(max(end, start)))
     return tuple(found), tuple(ends)
 

@@ -24,7 +24,8 @@ LEGACY_TYPE = "microsoft.virtualmachineimages"  # the 2018-02-01-preview shape
 # copyIndex() unknown. Each instance costs a whole template's lint, so the instances of a
 # file's loops may together weigh at most MAX_EXPANDED_CHARS characters of template (each
 # resource with the parameters and variables its scripts may come from): about one more
-# largest file.
+# largest file. The instances of all the file's loops together are at most MAX_RESOURCE_COPIES
+# (a small template's fixed lint cost, ~3 ms, dominates its text).
 MAX_RESOURCE_COPIES = 200
 MAX_EXPANDED_CHARS = 4_000_000
 
@@ -212,13 +213,8 @@ def _image_template(
         found.append(located)
         deployed += 1
     if not deployed and skipped is not None:
-        skipped.append(
-            (
-                resource,
-                note
-                or f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted",
-            )
-        )
+        why = f"the image template at {resource.pointer} has a false condition: ARM does not deploy it, it was not linted"
+        skipped.append((resource, note if note and not instances else why))  # no instance: a count of 0 (the note says so)
     return deployed > 0
 
 
@@ -240,14 +236,24 @@ def _copy_instances(
     if count == 0:
         return [], f"{where} is a copy loop with count 0: ARM deploys no instance of it, it was not linted"
     weight = _weight(resource, scope.template)
-    enclosing = within.total if within is not None else 1
-    limit = max(1, min(MAX_RESOURCE_COPIES // enclosing, (MAX_EXPANDED_CHARS - scope.budget.expanded) // weight))
+    budget = scope.budget
+    enclosing = within.total if within is not None else 1  # a copied deployment's instances each expand this loop
+    limit = max(
+        1,
+        min(
+            MAX_RESOURCE_COPIES // enclosing,
+            MAX_RESOURCE_COPIES - budget.instances,
+            (MAX_EXPANDED_CHARS - budget.expanded) // weight,
+        ),
+    )
     if count > limit:
+        shown = f"{count}" if count < 10**12 else "more than 10^12"  # a count of 5,000 digits is not quoted
         return [(scope, within)], (
-            f"{where} is a copy loop of {count} instances (more than the {limit} aiblint expands for a template of this size): "
-            "it is linted once, with copyIndex() unknown"
+            f"{where} is a copy loop of {shown} instances (more than the {limit} aiblint expands for a template of this size"
+            " in this file): it is linted once, with copyIndex() unknown"
         )
-    scope.budget.expanded += count * weight
+    budget.expanded += count * weight
+    budget.instances += count
     return [
         (scope.with_copy_index(name.text, index), CopyInstance(name.text, index, count, within)) for index in range(count)
     ], None
