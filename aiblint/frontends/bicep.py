@@ -29,6 +29,10 @@ IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
 MAX_MODULE_DEPTH = 8
 MAX_LOOP_ITEMS = 200
 MAX_INSTANCES = 32  # a resource loop longer than this is linted once, its loop variable unknown
+# What a resource loop's instances beyond the first may cost to lint: their scripts' characters
+# plus SCRIPT_COST a customizer; the same bound as an ARM copy loop's (aiblint/copies.py).
+MAX_INSTANCES_COST = 3_000_000
+SCRIPT_COST = 1_000
 _LOADERS = {"loadtextcontent": "loadTextContent", "loadfileasbase64": "loadFileAsBase64", "loadjsoncontent": "loadJsonContent"}
 _UNKNOWN_FUNCTIONS = {"resourcegroup", "subscription", "tenant", "deployment", "environment", "managementgroup"}
 _ESCAPES = {"'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "$": "$"}
@@ -67,8 +71,15 @@ class Evaluator:
             type_text = self.eval(type_node, scope)
             if not isinstance(type_text, StringNode) or not type_text.text.lower().startswith(IMAGE_TEMPLATES + "@"):
                 continue
-            for suffix, instance in self.instances(body, scope):
-                resource = self.resource(type_text, body, instance)
+            built = [(suffix, self.resource(type_text, body, instance)) for suffix, instance in self.instances(body, scope)]
+            if len(built) > 1 and sum(_lint_cost(resource) for _, resource in built[1:]) > MAX_INSTANCES_COST:
+                unit.note(
+                    body,
+                    f"a resource loop of {len(built)} image templates whose scripts are too large to lint each one: "
+                    "it is linted once, its loop variable unknown",
+                )
+                built = [("", self.resource(type_text, body, scope))]
+            for suffix, resource in built:
                 if resource is not None:
                     members.append(Member(v.literal_string(name + suffix, type_text.start, type_text.end, unit.file), resource))
                     count += 1
@@ -196,8 +207,16 @@ class Evaluator:
         kind = node.type
         start, end = unit.at(node)
         handler = _HANDLERS.get(kind)
-        if handler is not None:
-            result = handler(self, node, scope)
+        if handler is not None and not v.exhausted():
+            try:
+                v.charge(steps=1)
+                result = handler(self, node, scope)
+            except v.OverBudget:
+                budget = v.current_budget()
+                note = budget.note() if budget is not None else None
+                if note is not None:
+                    unit.note(node, note)
+                result = None
             if result is not None:
                 return result
         return v.unknown("variables", unit.source(node).replace("\n", " ")[:80], start, end, unit.file)
@@ -257,6 +276,27 @@ class Evaluator:
 
 _PARAM_ASSIGNMENT = re.compile(r"^([ \t]*)param(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=)", re.M)
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+
+
+def _lint_cost(resource: ObjectNode | None) -> int:
+    """What linting this image template's customizers costs, roughly: characters of their
+    strings plus SCRIPT_COST each (an ARM copy loop is charged the same way)."""
+    properties = resource.get_ci("properties") if resource is not None else None
+    customize = properties.get_ci("customize") if isinstance(properties, ObjectNode) else None
+    if not isinstance(customize, ArrayNode):
+        return 0
+    cost = 0
+    stack: list[AnyNode] = list(customize.items)
+    cost += SCRIPT_COST * len(stack)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, StringNode):
+            cost += len(node.text)
+        elif isinstance(node, ArrayNode):
+            stack.extend(node.items)
+        elif isinstance(node, ObjectNode):
+            stack.extend(member.value for member in node.members)
+    return cost
 
 
 def _deployed(ev: Evaluator, node: Any, scope: Scope) -> bool | None:
@@ -425,7 +465,12 @@ def _for(ev: Evaluator, node: Any, scope: Scope) -> AnyNode | None:
     if body is None or scopes is None:
         return None
     start, end = scope.unit.at(node)
-    return v.arr([ev.eval(body, inner) for inner in scopes], start, end, scope.unit.file)
+    items = []
+    for inner in scopes:
+        if v.exhausted():
+            return None  # the whole loop is unknown, not each of its items one by one
+        items.append(ev.eval(body, inner))
+    return v.arr(items, start, end, scope.unit.file)
 
 
 def _loop_scopes(ev: Evaluator, node: Any, scope: Scope) -> list[Scope] | None:
@@ -445,7 +490,13 @@ def _loop_scopes(ev: Evaluator, node: Any, scope: Scope) -> list[Scope] | None:
     if body is None or iterable is None or not names:
         return None
     items = ev.eval(iterable, scope)
-    if not isinstance(items, ArrayNode) or len(items.items) > MAX_LOOP_ITEMS:
+    if isinstance(items, ArrayNode) and len(items.items) > MAX_LOOP_ITEMS:
+        # said, never silent: what the loop makes is unknown, so its scripts are not checked
+        unit.note(
+            node, f"a loop over {len(items.items)} items (more than {MAX_LOOP_ITEMS}) is not expanded: its values are unknown"
+        )
+        return None
+    if not isinstance(items, ArrayNode):
         return None
     scopes = []
     for index, item in enumerate(items.items):
@@ -618,6 +669,10 @@ def _apply(ev: Evaluator, name: str, arg_nodes: list[Any], start: int, end: int,
         first, count = (int(a.number) for a in args if isinstance(a, NumberNode))
         if 0 <= count <= MAX_LOOP_ITEMS:
             return v.from_python(list(range(first, first + count)), start, end, unit.file)
+        unit.note(
+            node,
+            f"range() of {count if abs(count) < 10**12 else 'more than 10^12'} items (at most {MAX_LOOP_ITEMS} are expanded): a loop over it is unknown",
+        )
         return None
     return v.call_function(v.Call(name, args, start, end, unit.file))
 

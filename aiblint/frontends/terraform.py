@@ -153,7 +153,15 @@ class Evaluator:
 
     # -- expressions ----------------------------------------------------------------------
     def eval(self, node: Any, scope: dict[str, AnyNode]) -> AnyNode:
-        result = self._eval(node, scope)
+        try:
+            v.charge(steps=1)
+            result = None if v.exhausted() else self._eval(node, scope)
+        except v.OverBudget:
+            budget = v.current_budget()
+            note = budget.note() if budget is not None else None
+            if note is not None:
+                self.unit.note(node, note)
+            result = None
         if result is None:
             start, end = self.unit.at(node)
             return v.unknown("variables", self.unit.source(node).replace("\n", " ")[:80], start, end, self.unit.file)
@@ -253,11 +261,10 @@ class Evaluator:
             return None
         active.add(key)
         try:
-            value = self._eval(expression, {})
+            value = self.eval(expression, {})  # unknown is a value too: kept, never recomputed
         finally:
             active.discard(key)
-        if value is not None:
-            cache[key] = value
+        cache[key] = value
         return value
 
     def _postfix(self, value: AnyNode, postfix: Any, scope: dict[str, AnyNode]) -> AnyNode | None:
@@ -329,10 +336,18 @@ class Evaluator:
         names = [unit.source(c) for c in intro[0].named_children if c.type == "identifier"]
         source = [c for c in intro[0].named_children if c.type == "expression"]
         items = self._eval(source[0], scope) if source else None
-        if not isinstance(items, ArrayNode) or len(items.items) > MAX_LOOP_ITEMS or not names:
+        if isinstance(items, ArrayNode) and len(items.items) > MAX_LOOP_ITEMS:
+            unit.note(
+                node,
+                f"a for expression over {len(items.items)} items (more than {MAX_LOOP_ITEMS}) is not expanded: its values are unknown",
+            )
+            return None
+        if not isinstance(items, ArrayNode) or not names:
             return None
         results = []
         for index, item in enumerate(items.items):
+            if v.exhausted():
+                return None  # the whole expression is unknown, not each item one by one
             inner = dict(scope)
             if len(names) == 2:
                 inner[names[0]] = v.number(index, item.start, item.end, item.file)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from aiblint.jsontree import (
@@ -29,9 +30,76 @@ from aiblint.jsontree import (
     parse,
 )
 
+# What evaluating one file may build (a hostile file of 1 KB can make every variable eight
+# times the previous one): characters of each value, and characters and items and steps in
+# all. A string costs ~40 bytes a character (its offsets), so 6 M characters stay well under
+# 300 MB. Past a bound the value being built is unknown, with one note for the file.
+MAX_VALUE_CHARS = 2_000_000
+MAX_FILE_CHARS = 6_000_000
+MAX_STEPS = 50_000  # real image-template files take under 1,000 (the AVM modules: 124 to 739); ~20 µs each
+
+
+class OverBudget(Exception):
+    """The value being built is past a bound: the evaluator makes it unknown."""
+
+
+class Budget:
+    def __init__(self) -> None:
+        self.chars = 0
+        self.steps = 0
+        self.noted = False
+        self.tripped = False
+
+    def note(self) -> str | None:
+        """The one note of the file, the first time a bound is reached; None afterwards."""
+        if self.noted:
+            return None
+        self.noted = True
+        return (
+            f"evaluating this file reached aiblint's bounds (values of at most {MAX_VALUE_CHARS:,} characters, "
+            f"{MAX_FILE_CHARS:,} in all, {MAX_STEPS:,} steps): the values past them are unknown"
+        )
+
+
+_BUDGET: ContextVar[Budget | None] = ContextVar("aiblint_frontend_budget", default=None)
+
+
+def start_budget() -> object:
+    """A fresh budget for one file's evaluation (modules and loaded files share it)."""
+    return _BUDGET.set(Budget())
+
+
+def end_budget(token: object) -> None:
+    _BUDGET.reset(token)  # type: ignore[arg-type]
+
+
+def current_budget() -> Budget | None:
+    return _BUDGET.get()
+
+
+def exhausted() -> bool:
+    """The file's bounds are reached: a loop stops here instead of making each item unknown."""
+    budget = _BUDGET.get()
+    return budget is not None and budget.tripped
+
+
+def charge(chars: int = 0, steps: int = 0) -> None:
+    """Count what is built; OverBudget past a bound."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    if chars > MAX_VALUE_CHARS:
+        raise OverBudget
+    budget.chars += chars
+    budget.steps += steps
+    if not budget.tripped and (budget.chars > MAX_FILE_CHARS or budget.steps > MAX_STEPS):
+        budget.tripped = True  # raised once; from then on evaluators return unknown at once (exhausted())
+        raise OverBudget
+
 
 def string(text: str, offsets: list[int], start: int, end: int, file: str | None) -> MappedStringNode:
     """``offsets``: one file offset per character of ``text`` plus the end."""
+    charge(len(text))
     return MappedStringNode(start, end, "", text=text, _raw=text, offsets=offsets, file=file)
 
 
@@ -62,6 +130,8 @@ def is_unknown(node: AnyNode | None) -> bool:
 
 def join_strings(parts: list[StringNode], start: int, end: int, file: str | None) -> MappedStringNode:
     """The concatenation of ``parts``; characters written in another file map to ``start``."""
+    if sum(len(part.text) for part in parts) > MAX_VALUE_CHARS:
+        raise OverBudget  # before any of it is built
     text: list[str] = []
     offsets: list[int] = []
     for part in parts:
@@ -98,6 +168,7 @@ def obj(members: list[Member], start: int, end: int, file: str | None) -> Object
 
 
 def arr(items: list[AnyNode], start: int, end: int, file: str | None) -> ArrayNode:
+    charge(len(items))
     return ArrayNode(start, end, "", items=items, file=file)
 
 
