@@ -267,6 +267,10 @@ class Scope:
         value = self._expression(text, env, node)
         if top and (value is UNKNOWN or value is None or isinstance(value, (str, int, float))):
             self._evaluated[key] = (node, value)
+            if node is not None and isinstance(value, str):
+                # the same expression without positions (a value rule's read) is this text:
+                # one evaluation per script line instead of two
+                self._evaluated.setdefault(text, (None, str(value)))
         return value
 
     def _expression(self, text: str, env: dict[str, Any], node: StringNode | None) -> Any:
