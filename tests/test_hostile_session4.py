@@ -532,3 +532,22 @@ def test_diagnose_on_hostile_logs_is_bounded_and_escaped(tmp_path, data):
     for text in (out, errors):
         assert not any(ord(c) < 32 and c not in "\n" for c in text), repr(text[:300])
         assert "\n##vso" not in text
+
+
+def test_past_the_front_end_budget_the_value_is_unknown_with_one_note_and_the_rest_is_linted(tmp_path):
+    # The repeated variables hit the bound (one note, that value unknown: no guess); a plain
+    # customizer beside them is still evaluated and its finding reported.
+    chain = "var a0 = 'sudo apt-get install xxxxxxxxxxxxxxxxxx'\n" + "".join(
+        f"var a{i} = '{('${a' + str(i - 1) + '}') * 8}'\n" for i in range(1, 12)
+    )
+    path = _bicep(
+        tmp_path,
+        "[\n {\n  type: 'Shell'\n  name: 's'\n  inline: [a11]\n }\n {\n  type: 'Shell'\n  name: 'p'\n"
+        "  inline: ['sudo apt-get install nginx']\n }\n]",
+        chain,
+    )
+    result = lint_text(path.read_text(), str(path), Config(), path, LintOptions())
+    bounds = [note for note in result.notes if "reached aiblint's bounds" in note]
+    assert len(bounds) == 1
+    found = [d for d in result.diagnostics if d.code == "AIB401"]
+    assert [path.read_text().splitlines()[d.line - 1][d.column - 1 :] for d in found] == ["apt-get install nginx']"]
