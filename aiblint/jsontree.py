@@ -438,9 +438,20 @@ class _Parser:
             return node
         while True:
             node.items.append(self.parse_value(f"{pointer}/{len(node.items)}", depth + 1))
-            closed = self._after_value(_AFTER_ITEM, "]", node)  # as in parse_object
-            if closed is not None:
-                if closed:
+            after = _AFTER_ITEM.match(self.text, self.pos)
+            if after is not None:  # as in parse_object
+                if after.group(1) == "]":
+                    self.pos = after.start(1) + 1
+                    node.end = self.pos
+                    return node
+                comma = after.start(1)
+                self.pos = after.end()
+                if self.text.startswith("/", self.pos):
+                    self._skip_comments()
+                if self.text.startswith("]", self.pos):
+                    self.trailing_commas.append(comma)
+                    self.pos += 1
+                    node.end = self.pos
                     return node
                 continue
             self.skip()
@@ -459,27 +470,6 @@ class _Parser:
                 self.pos += 1
                 node.end = self.pos
                 return node
-
-    def _after_value(self, pattern: re.Pattern[str], close: str, node: ObjectNode | ArrayNode) -> bool | None:
-        """The separator after a member or item in one match: True when it closed ``node``,
-        False after a comma, None when it did not match (comments take the long way)."""
-        after = pattern.match(self.text, self.pos)
-        if after is None:
-            return None
-        if after.group(1) == close:
-            self.pos = after.start(1) + 1
-            node.end = self.pos
-            return True
-        comma = after.start(1)
-        self.pos = after.end()
-        if self.text.startswith("/", self.pos):
-            self._skip_comments()
-        if self.text.startswith(close, self.pos):
-            self.trailing_commas.append(comma)
-            self.pos += 1
-            node.end = self.pos
-            return True
-        return False
 
     def parse_object(self, pointer: str, depth: int) -> ObjectNode:
         start = self.pos
@@ -507,9 +497,20 @@ class _Parser:
                 self.duplicates.append((seen[folded], key))
             seen[folded] = key
             node.members.append(Member(key, value))
-            closed = self._after_value(_AFTER_MEMBER, "}", node)  # the common case in one match
-            if closed is not None:
-                if closed:
+            after = _AFTER_MEMBER.match(self.text, self.pos)
+            if after is not None:  # the common case in one match; comments take the long way
+                if after.group(1) == "}":
+                    self.pos = after.start(1) + 1
+                    node.end = self.pos
+                    return node
+                comma = after.start(1)
+                self.pos = after.end()
+                if self.text.startswith("/", self.pos):
+                    self._skip_comments()
+                if self.text.startswith("}", self.pos):
+                    self.trailing_commas.append(comma)
+                    self.pos += 1
+                    node.end = self.pos
                     return node
                 continue
             self.skip()
