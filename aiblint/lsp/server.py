@@ -14,6 +14,7 @@ makes the server deaf; a lint that fails publishes an empty list and logs why.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -206,6 +207,12 @@ def _to_type(
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _line_index(text: str) -> LineIndex:
+    """One line index per text: a document's diagnostics may have hundreds of related locations."""
+    return LineIndex(text)
+
+
 def _related(
     d: Diagnostic, positions: TextPositions, ls: AiblintServer, texts: dict[str, str]
 ) -> list[types.DiagnosticRelatedInformation] | None:
@@ -225,7 +232,7 @@ def _related(
                 continue
             where = ls.positions(open_texts[location.file])
         base = _base(where.text)
-        lines = LineIndex(where.text[base:])
+        lines = _line_index(where.text[base:]) if base else _line_index(where.text)
         if location.line > len(lines.starts) or location.end_line > len(lines.starts):
             continue
         start = lines.offset(location.line, location.column)
